@@ -1,0 +1,382 @@
+"""The sourced assumption registry: accelerators, PUE, grid intensity, prices and defaults.
+
+Data lives beside the code in ``audit/data/*.csv`` (DESIGN.md section 6); every row has a
+value, a plausible range (low, high), a distribution for the Monte Carlo, a year and a
+``source_id`` into ``sources.csv``.  Nothing here falls back silently: a lookup that cannot
+be answered from the specific row says which general row it used, and that row's id is
+recorded in the footprint's provenance.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import math
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from audit.errors import AssumptionRangeError, SchemaError, UnknownAssumptionError, UnitError
+from audit.units import parse_unit, quantity, ureg
+
+LONG_TABLES = ("datacenters", "grid_intensity", "prices", "defaults")
+DISTRIBUTIONS = ("triangular", "uniform", "loguniform", "fixed")
+# The glossary quantity each long-table quantity is checked against.
+QUANTITY_FIELD = {"pue": "pue", "carbon_intensity": "carbon_intensity",
+                  "gpu_hour_price": "gpu_hour_price", "mfu": "mfu", "tdp_fraction": "mfu",
+                  "embodied_emissions": "embodied_emissions", "checkpoint_overhead": "mfu",
+                  "development_multiplier": "mfu", "fp8_speedup": "mfu",
+                  "hardware_utilisation": "mfu", "hardware_lifetime": "training_duration"}
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One registry row: a value with its range, distribution and source.
+
+    Attributes
+    ----------
+    id : str
+        Unique id across the long tables, e.g. ``pue-google-2023``.
+    quantity : str
+        Glossary name (``pue``, ``carbon_intensity``, ``gpu_hour_price``, ``mfu``...).
+    value, low, high : float
+        Central value and plausible range, in ``unit``.
+    """
+
+    id: str
+    quantity: str
+    value: float
+    unit: str
+    low: float
+    high: float
+    distribution: str
+    applies_to: str
+    year: int | None
+    source_id: str
+    locator: str = ""
+    notes: str = ""
+    override: bool = False
+
+    @property
+    def q(self):  # noqa: ANN201 - pint.Quantity
+        """The central value as a pint Quantity."""
+        return quantity(self.value, self.unit)
+
+    def citation(self) -> str:
+        """The source's citation (with the row's locator)."""
+        src = sources().get(self.source_id, {})
+        cite = src.get("citation", self.source_id)
+        return f"{cite}{', ' + self.locator if self.locator else ''}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "quantity": self.quantity, "value": self.value,
+                "unit": self.unit, "low": self.low, "high": self.high,
+                "distribution": self.distribution, "applies_to": self.applies_to,
+                "year": self.year, "source": "user override" if self.override
+                else self.citation(), "override": self.override}
+
+
+@dataclass(frozen=True)
+class Accelerator:
+    """One accelerator: dense per-chip peaks [FLOP/s] per precision, TDP [W], aliases."""
+
+    id: str
+    name: str
+    vendor: str
+    aliases: tuple[str, ...]
+    year: int | None
+    tdp_w: float
+    tdp_low_w: float
+    tdp_high_w: float
+    peaks: dict[str, float]
+    cores_per_chip: int
+    slice_names_count: str
+    source_id: str
+    locator: str = ""
+
+    def peak(self, precision: str | None = None):  # noqa: ANN201 - pint.Quantity
+        """Dense peak throughput at ``precision`` (default bf16, then fp16, tf32, fp32).
+
+        Raises
+        ------
+        UnknownAssumptionError
+            If the accelerator has no peak at that precision.
+        """
+        order = [precision] if precision else ["bf16", "fp16", "tf32", "fp32"]
+        for p in order:
+            if p in self.peaks:
+                return quantity(self.peaks[p], "FLOP/s")
+        raise UnknownAssumptionError(
+            f"accelerator {self.id} has no dense {precision} peak; known: "
+            f"{', '.join(sorted(self.peaks))}")
+
+
+def _data_path(name: str):
+    return resources.files("audit") / "data" / name
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    path = _data_path(name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SchemaError(f"audit/data/{name} is missing from the installation") from None
+    if text.startswith("\ufeff"):
+        raise SchemaError(f"audit/data/{name}: starts with a BOM; save as UTF-8 without BOM")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _float(row: dict[str, str], key: str, where: str) -> float | None:
+    s = (row.get(key) or "").strip()
+    if not s:
+        return None
+    try:
+        return float(s)
+    except ValueError:
+        raise SchemaError(f"{where}: column {key} is {s!r}, not a number") from None
+
+
+@cache
+def sources() -> dict[str, dict[str, str]]:
+    """Citations by source_id, from ``sources.csv`` and ``threshold_sources.csv``."""
+    out = {}
+    for name in ("sources.csv", "threshold_sources.csv"):
+        for row in _read_csv(name):
+            out[row["source_id"]] = row
+    return out
+
+
+def _row_to_assumption(row: dict[str, str], where: str) -> Assumption:
+    value = _float(row, "value", where)
+    if value is None:
+        raise SchemaError(f"{where}: empty value")
+    low = _float(row, "low", where)
+    high = _float(row, "high", where)
+    year = _float(row, "year", where)
+    return Assumption(id=row["id"], quantity=row["quantity"], value=value, unit=row["unit"],
+                      low=value if low is None else low, high=value if high is None else high,
+                      distribution=row.get("distribution") or "triangular",
+                      applies_to=row.get("applies_to", ""),
+                      year=int(year) if year is not None else None,
+                      source_id=row.get("source_id", ""), locator=row.get("locator", ""),
+                      notes=row.get("notes", ""))
+
+
+@cache
+def registry() -> dict[str, Assumption]:
+    """Every long-table assumption row, by id (``datacenters``, ``grid_intensity``,
+    ``prices``, ``defaults``)."""
+    out: dict[str, Assumption] = {}
+    for table in LONG_TABLES:
+        for n, row in enumerate(_read_csv(f"{table}.csv"), start=2):
+            where = f"audit/data/{table}.csv line {n}"
+            a = _row_to_assumption(row, where)
+            if a.id in out:
+                raise SchemaError(f"{where}: duplicate id {a.id}")
+            out[a.id] = a
+    return out
+
+
+def _norm_alias(text: str) -> str:
+    return re.sub(r"[\s\-_]+", "", text).lower()
+
+
+@cache
+def accelerators() -> dict[str, Accelerator]:
+    """Accelerators by canonical id (``accelerators.csv``)."""
+    out = {}
+    for n, row in enumerate(_read_csv("accelerators.csv"), start=2):
+        where = f"audit/data/accelerators.csv line {n}"
+        peaks = {p: v for p in ("fp32", "tf32", "bf16", "fp16", "fp8")
+                 if (v := _float(row, f"peak_{p}", where)) is not None}
+        tdp = _float(row, "tdp_w", where) or math.nan
+        year = _float(row, "year", where)
+        out[row["id"]] = Accelerator(
+            id=row["id"], name=row["name"], vendor=row.get("vendor", ""),
+            aliases=tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip()),
+            year=int(year) if year else None, tdp_w=tdp,
+            tdp_low_w=_float(row, "tdp_low_w", where) or tdp,
+            tdp_high_w=_float(row, "tdp_high_w", where) or tdp, peaks=peaks,
+            cores_per_chip=int(_float(row, "cores_per_chip", where) or 1),
+            slice_names_count=row.get("slice_names_count") or "chips",
+            source_id=row.get("source_id", ""), locator=row.get("locator", ""))
+    return out
+
+
+@cache
+def _alias_index() -> dict[str, str]:
+    idx: dict[str, str] = {}
+    for acc in accelerators().values():
+        for name in (acc.id, acc.name, *acc.aliases):
+            idx.setdefault(_norm_alias(name), acc.id)
+    return idx
+
+
+def find_accelerator(text: str) -> str | None:
+    """Canonical accelerator id named in ``text``, or None.
+
+    The longest alias found in the text wins ("A100-80GB" before "A100"); aliases are
+    compared without spaces, hyphens and underscores, case-insensitively.
+
+    Examples
+    --------
+    >>> find_accelerator("8x NVIDIA H100 SXM5 80GB")
+    'nvidia-h100-sxm5-80gb'
+    """
+    t = _norm_alias(text)
+    best = None
+    for alias, acc_id in _alias_index().items():
+        if len(alias) >= 3 and alias in t and (best is None or len(alias) > len(best[0])):
+            # guard against alias inside a longer token (e.g. "a100" inside "a1000")
+            i = t.find(alias)
+            nxt = t[i + len(alias): i + len(alias) + 1]
+            if alias[-1].isdigit() and nxt.isdigit():
+                continue
+            best = (alias, acc_id)
+    return best[1] if best else None
+
+
+def accelerator(acc_id: str) -> Accelerator:
+    """The accelerator ``acc_id`` (canonical id or any alias).
+
+    Raises
+    ------
+    UnknownAssumptionError
+        Listing the closest known ids.
+    """
+    accs = accelerators()
+    if acc_id in accs:
+        return accs[acc_id]
+    found = _alias_index().get(_norm_alias(acc_id))
+    if found:
+        return accs[found]
+    close = difflib.get_close_matches(acc_id, list(accs), n=3, cutoff=0.4)
+    raise UnknownAssumptionError(
+        f"unknown accelerator {acc_id!r}; closest: {', '.join(close) or 'none'} "
+        "(see `footprint-audit assumptions list`)")
+
+
+def get(assumption_id: str) -> Assumption:
+    """The assumption ``assumption_id``.
+
+    Raises
+    ------
+    UnknownAssumptionError
+        Listing close matches.
+    """
+    reg = registry()
+    if assumption_id in reg:
+        return reg[assumption_id]
+    close = difflib.get_close_matches(assumption_id, list(reg), n=3, cutoff=0.5)
+    raise UnknownAssumptionError(f"unknown assumption {assumption_id!r}; closest: "
+                                 f"{', '.join(close) or 'none'}")
+
+
+def lookup(quantity_name: str, applies_to: str | None, year: int | None = None,
+           fallback: str = "default") -> Assumption:
+    """The registry row for ``quantity_name`` that applies to ``applies_to``.
+
+    Parameters
+    ----------
+    quantity_name : str
+        ``pue``, ``carbon_intensity``, ``gpu_hour_price``, ``mfu``, ``tdp_fraction``...
+    applies_to : str or None
+        Operator id, region id or accelerator id; None uses ``fallback``.
+    year : int, optional
+        Year of the run; the newest row with year <= ``year`` is chosen (else the oldest).
+    fallback : str
+        ``applies_to`` of the general row used when no specific row exists (``default``,
+        ``unknown``, ``world``); the row returned says which it is, so the fallback is
+        recorded, never silent.
+
+    Raises
+    ------
+    UnknownAssumptionError
+        If neither a specific nor the fallback row exists.
+    """
+    rows = [a for a in registry().values() if a.quantity == quantity_name]
+    for target in ([applies_to] if applies_to else []) + [fallback]:
+        cands = [a for a in rows if a.applies_to.lower() == str(target).lower()]
+        if cands:
+            if year is not None:
+                older = [a for a in cands if a.year is None or a.year <= year]
+                cands = older or cands
+                return max(cands, key=lambda a: a.year or 0) if older else min(
+                    cands, key=lambda a: a.year or 0)
+            return max(cands, key=lambda a: a.year or 0)
+    raise UnknownAssumptionError(f"no {quantity_name} assumption for {applies_to!r} nor "
+                                 f"{fallback!r} in audit/data")
+
+
+def check_value(name: str, q: Any) -> None:
+    """Refuse values outside physical ranges (PUE < 1, negative hours, NaN, MFU > 1).
+
+    Raises
+    ------
+    AssumptionRangeError
+    """
+    mag = q.magnitude if hasattr(q, "magnitude") else q
+    try:
+        bad_nan = math.isnan(float(mag))
+    except TypeError:
+        return
+    if bad_nan:
+        raise AssumptionRangeError(f"{name} is NaN: give a number")
+    if name == "pue" and float(q.to("dimensionless").magnitude) < 1:
+        raise AssumptionRangeError(f"pue={float(mag)} is below 1; PUE is facility energy / IT "
+                                   "energy and cannot be below 1")
+    if name in ("mfu", "tdp_fraction") and not 0 < float(q.to("dimensionless").magnitude) <= 1:
+        raise AssumptionRangeError(f"{name}={float(mag)} must be in (0, 1]")
+    if float(mag) <= 0 and name not in ("carbon_intensity", "emissions"):
+        raise AssumptionRangeError(f"{name}={float(mag)} must be positive")
+    if float(mag) < 0:
+        raise AssumptionRangeError(f"{name}={float(mag)} must not be negative")
+
+
+def override(name: str, text: str) -> Assumption:
+    """An assumption given by the user as ``NAME=VALUE [UNIT]`` (e.g. ``pue=1.2``,
+    ``carbon_intensity=57 gCO2e/kWh``); recorded as an override in provenance.
+
+    Raises
+    ------
+    UnitError
+        If the value has the wrong dimension for ``name`` (``pue=3 kWh``).
+    AssumptionRangeError
+        If the value is out of range (PUE below 1, NaN, negative).
+    UnknownAssumptionError
+        If ``name`` is not an assumption that can be overridden.
+    """
+    field = QUANTITY_FIELD.get(name, name if name in ("accelerator_power",) else None)
+    if field is None:
+        raise UnknownAssumptionError(
+            f"--assume {name}: unknown name; use one of "
+            f"{', '.join(sorted(set(QUANTITY_FIELD) | {'accelerator_power'}))}")
+    m = re.fullmatch(r"\s*([-+]?[\d.]+(?:[eE][-+]?\d+)?|nan)\s*(.*)", text, re.I)
+    if not m:
+        raise UnitError(f"--assume {name}={text}: not a number with an optional unit")
+    value = float(m.group(1))
+    unit = m.group(2).strip() or _default_unit(name)
+    q = quantity(value, parse_unit(unit), field=field) if not math.isnan(value) else None
+    if q is None:
+        raise AssumptionRangeError(f"--assume {name}: value is NaN; give a number")
+    check_value(name, q)
+    return Assumption(id=f"override-{name}", quantity=name, value=value, unit=unit,
+                      low=value, high=value, distribution="fixed", applies_to="override",
+                      year=None, source_id="", override=True)
+
+
+def _default_unit(name: str) -> str:
+    return {"carbon_intensity": "gCO2e/kWh", "gpu_hour_price": "USD/hour",
+            "embodied_emissions": "kgCO2e", "accelerator_power": "W"}.get(name,
+                                                                          "dimensionless")
+
+
+def with_value(a: Assumption, value: float) -> Assumption:
+    """A copy of ``a`` with a different central value (used for sensitivity swings)."""
+    return replace(a, value=value)
+
+
+__all__ = ["Assumption", "Accelerator", "accelerator", "accelerators", "find_accelerator",
+           "get", "lookup", "override", "registry", "sources", "check_value", "ureg"]

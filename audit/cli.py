@@ -1,0 +1,294 @@
+"""Command-line interface: parse arguments, call one library function, print.
+
+No domain logic lives here.  An :class:`~audit.errors.AuditError` becomes a one-line message
+on stderr and exit code 1; usage errors exit 2 (argparse).  Heavy libraries are imported
+inside the commands that need them, so ``footprint-audit --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from audit.errors import AuditError
+
+PROG = "footprint-audit"
+
+EXAMPLES = {
+    "run": "footprint-audit run                 # audit reports/ into output/",
+    "audit": "footprint-audit audit ../shared/corpus/pdf/llama1-paper.pdf",
+    "extract": "footprint-audit extract card.md report.pdf -o records.json",
+    "estimate": ('footprint-audit estimate --training-compute "4.5e5 PFLOP/s*day" '
+                 '--peak-throughput "0.99 PFLOP/s" --mfu 0.35 --accelerator-power "0.7 kW" '
+                 '--pue 1.12 --carbon-intensity "369 gCO2e/kWh" '
+                 '--gpu-hour-price "2.5 USD/hour" --format json'),
+    "thresholds": "footprint-audit thresholds --as-of 2025-01-01",
+    "eval": "footprint-audit eval ../shared/corpus/answers.json --format json",
+    "assumptions": "footprint-audit assumptions show pue-google-2023",
+}
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _overrides(items: list[str] | None) -> dict:
+    from audit.assumptions import override
+
+    out = {}
+    for item in items or []:
+        if "=" not in item:
+            raise AuditError(f"--assume {item!r}: write NAME=VALUE, e.g. pue=1.2")
+        name, value = item.split("=", 1)
+        out[name.strip()] = override(name.strip(), value)
+    return out
+
+
+def _emit(text: str, output: str | None) -> None:
+    from audit.records import write_atomic
+
+    if output in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+        print(f"wrote {output}", file=sys.stderr)
+
+
+def _add_assume(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--assume", action="append", metavar="NAME=VALUE",
+                   help="override an assumption, e.g. pue=1.2 or "
+                        "'carbon_intensity=57 gCO2e/kWh' (repeatable; recorded in provenance)")
+    p.add_argument("--samples", type=int, default=10_000, help="Monte Carlo samples")
+    p.add_argument("--seed", type=int, default=20_240_601, help="random seed")
+    p.add_argument("--as-of", type=_date, default=None,
+                   help="date for the threshold rules in force (default today)")
+
+
+def cmd_run(a: argparse.Namespace) -> int:
+    from audit.pipeline import run
+
+    res = run(a.registry, a.output, force=a.force, overrides=_overrides(a.assume),
+              samples=a.samples, seed=a.seed, on=a.as_of)
+    if not a.quiet:
+        for p in res.written:
+            print(f"wrote {p}")
+        print(f"{len(res.footprints)} models from {len(res.results)} reports; "
+              f"{len(res.errors)} failed")
+    for f, kind, msg in res.errors:
+        print(f"{PROG}: {kind}: {msg}", file=sys.stderr)
+    return 1 if res.errors else 0
+
+
+def cmd_audit(a: argparse.Namespace) -> int:
+    from audit.pipeline import audit_many
+    from audit.report import audit_text
+    from audit.tables import comparison_frame, display_frame, render
+
+    res = audit_many(a.inputs, overrides=_overrides(a.assume), samples=a.samples,
+                     seed=a.seed, on=a.as_of)
+    if a.format == "md":
+        text = "\n".join(audit_text(r) for r in res.results)
+    elif a.format in ("csv", "json"):
+        text = render(comparison_frame(res.footprints, res.flags), a.format)
+    else:
+        text = render(display_frame(res.footprints, res.flags), a.format)
+    _emit(text, a.output)
+    for f, kind, msg in res.errors:
+        print(f"{PROG}: {kind}: {msg}", file=sys.stderr)
+    if len(res.errors) and not a.quiet:
+        print(f"{len(res.results)} audited, {len(res.errors)} failed", file=sys.stderr)
+    return 1 if res.errors else 0
+
+
+def cmd_extract(a: argparse.Namespace) -> int:
+    from audit.extract import extract
+    from audit.records import dump_json
+
+    records, failed = [], 0
+    for p in a.inputs:
+        try:
+            records.append(extract(p).to_dict())
+        except AuditError as exc:
+            failed += 1
+            print(f"{PROG}: {type(exc).__name__}: {exc}", file=sys.stderr)
+    _emit(dump_json(records[0] if len(records) == 1 and len(a.inputs) == 1 else records),
+          a.output)
+    return 1 if failed else 0
+
+
+def cmd_estimate(a: argparse.Namespace) -> int:
+    from audit.reconstruct import estimate
+    from audit.units import quantity
+
+    names = ("training_compute", "accelerator_hours", "peak_throughput", "mfu",
+             "accelerator_power", "pue", "carbon_intensity", "gpu_hour_price")
+    inputs = {}
+    for n in names:
+        v = getattr(a, n)
+        if v is not None:
+            inputs[n] = _parse_q(v, n, quantity)
+    speedup = _parse_q(a.speedup, "speedup", quantity) if a.speedup else None
+    out = estimate(inputs, speedup=speedup)
+    units = {"accelerator_hours": "hour", "it_energy": "kWh", "facility_energy": "kWh",
+             "emissions": "tCO2e", "cost": "USD", "training_compute": "FLOP"}
+    res = {k: {"value": float(q.to(units[k]).magnitude), "unit": units[k]}
+           for k, q in out.items()}
+    if a.format == "json":
+        print(json.dumps(res, indent=1))
+    else:
+        from audit.tables import sig
+
+        for k, v in res.items():
+            print(f"{k:18s} {sig(v['value'], 8):>20s} {v['unit']}")
+    return 0
+
+
+def _parse_q(text: str, name: str, quantity):  # noqa: ANN001, ANN202
+    from audit.extract.figures import parse_number
+    from audit.units import UnitError
+
+    num = parse_number(text)
+    if num is None:
+        raise UnitError(f"--{name.replace('_', '-')} {text!r}: no number")
+    unit = text[text.find(num.text) + len(num.text):].strip() if num.text in text else ""
+    unit = unit.lstrip("*").strip() or "dimensionless"
+    sign = -1.0 if text.strip().startswith(("-", "\u2212")) else 1.0
+    return quantity(sign * num.value, unit, field=name)
+
+
+def cmd_thresholds(a: argparse.Namespace) -> int:
+    from audit.governance import rules, rules_in_force
+
+    rs = rules() if a.all else rules_in_force(a.as_of)
+    on = a.as_of or date.today()
+    print(f"threshold rules {'(all)' if a.all else 'in force on ' + on.isoformat()}:")
+    for r in rs:
+        op = ">" if r.comparison == "gt" else ">="
+        to = r.effective_to.isoformat() if r.effective_to else "-"
+        print(f"  {r.id:24s} {op} {r.threshold:.0e} FLOP  counts: {r.counts:18s} "
+              f"{r.effective_from} .. {to}  {r.instrument[:60]}")
+    return 0
+
+
+def cmd_eval(a: argparse.Namespace) -> int:
+    from audit.evaluate import evaluate, format_table
+
+    res = evaluate(a.answers, a.corpus)
+    text = (json.dumps(res.to_dict(), indent=1) + "\n" if a.format == "json"
+            else format_table(res))
+    _emit(text, a.output)
+    return 0
+
+
+def cmd_assumptions(a: argparse.Namespace) -> int:
+    from audit import assumptions as reg
+
+    if a.action == "list":
+        for x in sorted(reg.registry().values(), key=lambda x: (x.quantity, x.id)):
+            print(f"{x.id:34s} {x.quantity:20s} {x.value:>10g} {x.unit:14s} "
+                  f"[{x.low:g}, {x.high:g}] {x.applies_to} {x.year or ''}")
+        for acc in reg.accelerators().values():
+            print(f"{acc.id:34s} {'accelerator':20s} tdp {acc.tdp_w:g} W, bf16 "
+                  f"{acc.peaks.get('bf16', float('nan')):.3g} FLOP/s")
+        return 0
+    if a.id is None:
+        raise AuditError("assumptions show needs an ID (see `assumptions list`)")
+    try:
+        x = reg.get(a.id)
+    except AuditError:
+        acc = reg.accelerator(a.id)
+        print(json.dumps({**acc.__dict__, "source": reg.sources().get(acc.source_id, {})},
+                         indent=1, default=str))
+        return 0
+    print(json.dumps({**x.to_dict(), "notes": x.notes, "locator": x.locator}, indent=1))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=PROG, description="Audit what AI model developers "
+                                "disclose about the compute, energy, carbon and cost of "
+                                "training.")
+    p.add_argument("-q", "--quiet", action="store_true", help="print less")
+    p.add_argument("-v", "--verbose", action="store_true", help="print more")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_: str, fn) -> argparse.ArgumentParser:  # noqa: ANN001
+        sp = sub.add_parser(name, help=help_, description=help_,
+                            epilog=f"example:\n  {EXAMPLES[name]}",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+        sp.set_defaults(fn=fn)
+        return sp
+
+    r = add("run", "audit the embedded registry reports/ and write output/", cmd_run)
+    r.add_argument("--registry", help="folder of disclosure records (default: reports/)")
+    r.add_argument("-o", "--output", default="output", help="output folder (default output)")
+    r.add_argument("--force", action="store_true", help="overwrite a previous run's output")
+    _add_assume(r)
+
+    au = add("audit", "audit report PDFs, model cards or records; print per model", cmd_audit)
+    au.add_argument("inputs", nargs="+", help="files or folders (.pdf, .md, .json)")
+    au.add_argument("--format", choices=("md", "csv", "json", "html", "tex"), default="md")
+    au.add_argument("-o", "--output", default=None, help="output file (default stdout)")
+    _add_assume(au)
+
+    ex = add("extract", "extract disclosure records (JSON) from PDFs and cards", cmd_extract)
+    ex.add_argument("inputs", nargs="+")
+    ex.add_argument("-o", "--output", default=None, help="records file (default stdout)")
+
+    es = add("estimate", "compute the meters from explicit inputs", cmd_estimate)
+    for flag, helptext in (
+            ("--training-compute", 'e.g. "3.8e25 FLOP", "4.5e5 PFLOP/s*day", "450000 PF-days"'),
+            ("--accelerator-hours", 'GPU-hours, e.g. "30.84e6 hour" (instead of compute)'),
+            ("--peak-throughput", 'dense peak per chip, e.g. "989 TFLOP/s"'),
+            ("--mfu", "model FLOPs utilisation, 0..1"),
+            ("--accelerator-power", 'mean power per chip, e.g. "700 W"'),
+            ("--pue", "power usage effectiveness, >= 1"),
+            ("--carbon-intensity", 'e.g. "369 gCO2e/kWh"'),
+            ("--gpu-hour-price", 'e.g. "2.5 USD/hour"'),
+            ("--speedup", "throughput factor on the peak, e.g. 1.6 for FP8")):
+        es.add_argument(flag, help=helptext)
+    es.add_argument("--format", choices=("json", "table"), default="table")
+
+    th = add("thresholds", "list the compute-threshold rules in force", cmd_thresholds)
+    th.add_argument("--as-of", type=_date, default=None, help="date (default today)")
+    th.add_argument("--all", action="store_true", help="list every rule, in force or not")
+
+    ev = add("eval", "score extraction against an answer key", cmd_eval)
+    ev.add_argument("answers", help="answers.json")
+    ev.add_argument("--corpus", default=None, help="corpus folder (default: answers' folder)")
+    ev.add_argument("--format", choices=("table", "json"), default="table")
+    ev.add_argument("-o", "--output", default=None)
+
+    asn = add("assumptions", "list or show registry assumptions", cmd_assumptions)
+    asn.add_argument("action", choices=("list", "show"))
+    asn.add_argument("id", nargs="?")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``footprint-audit``; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.fn(args)
+    except AuditError as exc:
+        print(f"{PROG}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+__all__ = ["main", "build_parser", "Path"]

@@ -1,0 +1,574 @@
+"""Reconstruction: fill the missing meters of a disclosure with sourced assumptions.
+
+The meters are tied by (DESIGN.md section 7)::
+
+    accelerator_hours = training_compute / (peak_throughput * mfu)
+    it_energy         = accelerator_hours * accelerator_power
+    facility_energy   = it_energy * pue
+    emissions         = facility_energy * carbon_intensity
+    cost              = accelerator_hours * gpu_hour_price
+    training_compute ~= 6 * n_active_parameters * n_tokens
+
+The route is chosen from what the report disclosed and recorded in ``Footprint.route``.
+Every input is a pint Quantity; every meter function works on scalars and on numpy arrays
+of Monte Carlo samples alike, so the central value and the 5-95 % interval come from the
+same code.  A reported meter is kept as reported; a derived one names its function (the
+method) and inputs; an assumed input names its registry row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from audit import assumptions as reg
+from audit.errors import MissingInputError
+from audit.records import Disclosure, Figure, Footprint, Meter, ModelDisclosure, Warning_
+from audit.units import Q_, check_dimension, parse_unit, to_field_unit
+
+DEFAULT_SAMPLES = 10_000
+DEFAULT_SEED = 20_240_601
+
+
+# --- meter functions (pure, pint in and out) ---------------------------------------------
+
+def compute_from_params_tokens(n_parameters, n_tokens):  # noqa: ANN001, ANN201
+    """Training compute by operation counting, C = 6 N D.
+
+    Parameters
+    ----------
+    n_parameters : pint.Quantity [dimensionless], scalar or shape (n,)
+        N, the (active, for MoE) parameter count.
+    n_tokens : pint.Quantity [dimensionless], scalar or shape (n,)
+        D, training tokens.
+
+    Returns
+    -------
+    pint.Quantity [FLOP]
+
+    Notes
+    -----
+    2ND for the forward pass and 4ND for the backward pass; attention FLOPs are ignored.
+
+    References
+    ----------
+    Kaplan et al. 2020, "Scaling Laws for Neural Language Models", arXiv 2001.08361, sec. 2.1;
+    Hoffmann et al. 2022, arXiv 2203.15556, appendix F.
+
+    Examples
+    --------
+    >>> compute_from_params_tokens(Q_(37e9, ""), Q_(14.8e12, "")).to("FLOP")
+    <Quantity(3.2856e+24, 'FLOP')>
+    """
+    return (6 * n_parameters * n_tokens * Q_(1, "FLOP")).to("FLOP")
+
+
+def compute_from_accelerator_hours(accelerator_hours, peak_throughput, mfu):  # noqa: ANN001, ANN201
+    """Training compute by hardware time, C = hours x peak x MFU.
+
+    Parameters
+    ----------
+    accelerator_hours : pint.Quantity [hour]
+    peak_throughput : pint.Quantity [FLOP/s], dense, per chip
+    mfu : pint.Quantity [dimensionless]
+
+    Returns
+    -------
+    pint.Quantity [FLOP]
+
+    References
+    ----------
+    Sevilla et al. 2022, "Estimating training compute of deep learning models", Epoch AI,
+    method 2 (hardware details and usage).
+    """
+    check_dimension(accelerator_hours, "accelerator_hours")
+    return (accelerator_hours * peak_throughput * mfu).to("FLOP")
+
+
+def accelerator_hours_from_compute(training_compute, peak_throughput, mfu, speedup=None):  # noqa: ANN001, ANN201
+    """GPU-hours to deliver a training compute at a utilisation.
+
+    Parameters
+    ----------
+    training_compute : pint.Quantity [FLOP]
+    peak_throughput : pint.Quantity [FLOP/s], dense, per chip
+    mfu : pint.Quantity [dimensionless], 0..1
+    speedup : pint.Quantity [dimensionless], optional
+        Throughput factor on the peak (e.g. 1.6 for FP8 over BF16).
+
+    Returns
+    -------
+    pint.Quantity [hour]
+
+    Notes
+    -----
+    hours = C / (peak x speedup x MFU).
+
+    Examples
+    --------
+    >>> h = accelerator_hours_from_compute(Q_(4.5e5, "PFLOP_day"), Q_(0.99, "PFLOP/s"),
+    ...                                    Q_(0.35, ""))
+    >>> round(h.to("hour").magnitude)
+    31168831
+    """
+    check_dimension(training_compute, "training_compute")
+    eff = peak_throughput * mfu * (speedup if speedup is not None else 1)
+    return (training_compute / eff).to("hour")
+
+
+def accelerator_hours_from_count_duration(accelerator_count, training_duration):  # noqa: ANN001, ANN201
+    """GPU-hours = chips x wall-clock duration [hour]."""
+    check_dimension(training_duration, "training_duration")
+    return (accelerator_count * training_duration).to("hour")
+
+
+def accelerator_hours_from_rate(rate_per_trillion_tokens, n_tokens):  # noqa: ANN001, ANN201
+    """GPU-hours from a rate per trillion tokens times the token count [hour]."""
+    return (rate_per_trillion_tokens * n_tokens / 1e12).to("hour")
+
+
+def energy_from_accelerator_hours(accelerator_hours, accelerator_power):  # noqa: ANN001, ANN201
+    """IT energy = GPU-hours x mean power per accelerator.
+
+    Parameters
+    ----------
+    accelerator_hours : pint.Quantity [hour]
+    accelerator_power : pint.Quantity [W]
+
+    Returns
+    -------
+    pint.Quantity [MWh]
+
+    References
+    ----------
+    Touvron et al. 2023 (LLaMA), sec. 6.1 / Table 15: Wh = GPU-h x GPU power x PUE.
+    """
+    check_dimension(accelerator_power, "accelerator_power")
+    return (accelerator_hours * accelerator_power).to("MWh")
+
+
+def facility_energy_from_it_energy(it_energy, pue):  # noqa: ANN001, ANN201
+    """Facility energy = IT energy x PUE [MWh] (The Green Grid, PUE definition)."""
+    check_dimension(it_energy, "energy")
+    return (it_energy * pue).to("MWh")
+
+
+def emissions_from_energy(facility_energy, carbon_intensity):  # noqa: ANN001, ANN201
+    """Operational emissions = facility energy x grid carbon intensity.
+
+    Parameters
+    ----------
+    facility_energy : pint.Quantity [MWh]
+    carbon_intensity : pint.Quantity [gCO2e/kWh]
+
+    Returns
+    -------
+    pint.Quantity [tCO2e]
+
+    References
+    ----------
+    Patterson et al. 2021, "Carbon Emissions and Large Neural Network Training",
+    arXiv 2104.10350, sec. 2 (tCO2e = MWh x tCO2e/MWh).
+
+    Examples
+    --------
+    >>> emissions_from_energy(Q_(1287, "MWh"), Q_(429, "gCO2e/kWh")).to("tCO2e")
+    <Quantity(552.123, 'tCO2e')>
+    """
+    check_dimension(facility_energy, "energy")
+    check_dimension(carbon_intensity, "carbon_intensity")
+    return (facility_energy * carbon_intensity).to("tCO2e")
+
+
+def cost_from_accelerator_hours(accelerator_hours, gpu_hour_price):  # noqa: ANN001, ANN201
+    """Cost = GPU-hours x price per GPU-hour [USD]."""
+    check_dimension(gpu_hour_price, "gpu_hour_price")
+    return (accelerator_hours * gpu_hour_price).to("USD")
+
+
+# --- Monte Carlo inputs ------------------------------------------------------------------
+
+def sample(a: reg.Assumption, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Draw ``n`` samples of assumption ``a`` from its distribution (magnitudes in a.unit)."""
+    lo, mode, hi = a.low, a.value, a.high
+    if a.distribution == "fixed" or lo == hi:
+        return np.full(n, mode, dtype=float)
+    if a.distribution == "uniform":
+        return rng.uniform(lo, hi, n)
+    if a.distribution == "loguniform" and lo > 0:
+        return np.exp(rng.uniform(np.log(lo), np.log(hi), n))
+    return rng.triangular(lo, min(max(mode, lo), hi), hi, n)
+
+
+@dataclass
+class _Run:
+    """Central values and sample arrays of every input and meter of one model."""
+
+    n: int
+    rng: np.random.Generator
+    central: dict[str, Any] = field(default_factory=dict)
+    samples: dict[str, Any] = field(default_factory=dict)
+    meters: dict[str, Meter] = field(default_factory=dict)
+    used: dict[str, reg.Assumption] = field(default_factory=dict)
+    assumed_inputs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    route: list[str] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+
+    def set_reported(self, name: str, fig: Figure) -> None:
+        q = to_field_unit(fig.quantity, _dim(name))
+        self.central[name] = q
+        self.samples[name] = Q_(np.full(self.n, float(q.magnitude)), q.units)
+        self.assumed_inputs[name] = ()
+
+    def set_assumed(self, name: str, a: reg.Assumption, scale: Any = None) -> None:
+        q = a.q if scale is None else a.q * scale
+        s = Q_(sample(a, self.n, self.rng), a.unit)
+        if scale is not None:
+            s = s * scale
+        self.central[name] = q
+        self.samples[name] = s
+        self.used[a.id] = a
+        self.assumed_inputs[name] = (a.id,)
+
+    def derive(self, name: str, fn, *inputs: str, unit: str) -> None:
+        self.central[name] = fn(*(self.central[i] for i in inputs)).to(unit)
+        self.samples[name] = fn(*(self.samples[i] for i in inputs)).to(unit)
+        self.assumed_inputs[name] = tuple(
+            dict.fromkeys(x for i in inputs for x in self.assumed_inputs.get(i, ())))
+        self.route.append(fn.__name__)
+
+    def meter(self, name: str, fig: Figure | None = None, method: str | None = None,
+              inputs: tuple[str, ...] = ()) -> None:
+        q = self.central[name]
+        if fig is not None:
+            self.meters[name] = Meter(value=float(fig.value), unit=fig.unit, status="reported",
+                                      page=fig.page, section=fig.section, locator=fig.locator,
+                                      text=fig.text, basis=fig.basis, scope=fig.scope,
+                                      bound=fig.bound, low=float(fig.value),
+                                      high=float(fig.value))
+            return
+        s = self.samples[name].to(q.units).magnitude
+        lo, hi = (float(v) for v in np.percentile(s, [5, 95]))
+        assumed = self.assumed_inputs.get(name, ())
+        status = "derived" if method else "assumed"
+        self.meters[name] = Meter(value=float(q.magnitude), unit=f"{q.units:~}", status=status,
+                                  low=lo, high=hi, method=method, inputs=inputs,
+                                  assumptions=assumed)
+
+
+def _dim(name: str) -> str:
+    return {"it_energy": "energy", "facility_energy": "energy",
+            "emissions_market": "emissions"}.get(name, name)
+
+
+def _pick(m: ModelDisclosure, name: str, basis: str | None = "any") -> Figure | None:
+    """The figure of ``name`` that stands for the whole run (total scope first)."""
+    figs = [f for f in m.get(name) if f.value is not None
+            and (basis == "any" or f.basis == basis)]
+    if not figs:
+        return None
+    for pref in ("total", None, "pretraining"):
+        hit = [f for f in figs if f.scope == pref]
+        if hit:
+            return max(hit, key=lambda f: (f.locator != "text", f.quantity.to_base_units()
+                                           .magnitude))
+    return max(figs, key=lambda f: f.quantity.to_base_units().magnitude)
+
+
+def _assumption(name: str, overrides: dict[str, reg.Assumption], applies_to: str | None,
+                year: int | None, fallback: str) -> reg.Assumption:
+    if name in overrides:
+        return overrides[name]
+    return reg.lookup(name, applies_to, year, fallback)
+
+
+def reconstruct_model(d: Disclosure, m: ModelDisclosure, *,
+                      overrides: dict[str, reg.Assumption] | None = None,
+                      samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED) -> Footprint:
+    """Reconstruct the five meters of one model row.
+
+    Parameters
+    ----------
+    d : Disclosure
+        The report.
+    m : ModelDisclosure
+        One of ``d.models``.
+    overrides : dict, optional
+        Assumptions given by the user (:func:`audit.assumptions.override`), by name; they
+        replace both registry assumptions and reported inputs and are recorded as overrides.
+    samples : int
+        Monte Carlo samples (default 10,000).
+    seed : int
+        Seed of the random generator; the same seed gives the same result.
+
+    Returns
+    -------
+    Footprint
+
+    Raises
+    ------
+    UnknownAssumptionError
+        If the model names an accelerator, operator or region the registry lacks.
+    """
+    overrides = overrides or {}
+    r = _Run(samples, np.random.default_rng(seed))
+    year = m.year or d.source.get("year")
+    acc = reg.accelerator(m.accelerator) if m.accelerator else None
+
+    reported: dict[str, Figure] = {}
+    for name in ("accelerator_hours", "training_compute", "accelerator_count",
+                 "training_duration", "n_parameters", "n_active_parameters", "n_tokens",
+                 "accelerator_hours_per_trillion_tokens", "accelerator_power", "pue",
+                 "carbon_intensity", "cost", "gpu_hour_price", "it_energy",
+                 "facility_energy", "mfu"):
+        f = _pick(m, name)
+        if f is not None:
+            reported[name] = f
+    energy = _pick(m, "energy")
+    if energy is not None:  # a report that gives PUE applied it to the energy it prints
+        reported.setdefault("facility_energy" if "pue" in reported else "it_energy", energy)
+    em_loc = _pick(m, "emissions", "location") or _pick(m, "emissions", None)
+    em_mkt = _pick(m, "emissions", "market")
+    for name, fig in reported.items():
+        if name in overrides:
+            continue
+        r.set_reported(name, fig)
+    for name, a in overrides.items():
+        r.set_assumed(name, a)
+
+    # training compute by operation counting (6ND) and the parameter count it uses
+    n_key = "n_active_parameters" if "n_active_parameters" in r.central else "n_parameters"
+    if n_key in r.central and "n_tokens" in r.central:
+        r.derive("training_compute_6nd", compute_from_params_tokens, n_key, "n_tokens",
+                 unit="FLOP")
+        r.meter("training_compute_6nd", method="compute_from_params_tokens",
+                inputs=(n_key, "n_tokens"))
+
+    # accelerator-hours
+    if "accelerator_hours" in r.central:
+        r.meter("accelerator_hours", reported["accelerator_hours"])
+    elif "accelerator_count" in r.central and "training_duration" in r.central:
+        r.derive("accelerator_hours", accelerator_hours_from_count_duration,
+                 "accelerator_count", "training_duration", unit="hour")
+        r.meter("accelerator_hours", method="accelerator_hours_from_count_duration",
+                inputs=("accelerator_count", "training_duration"))
+    elif "accelerator_hours_per_trillion_tokens" in r.central and "n_tokens" in r.central:
+        r.derive("accelerator_hours", accelerator_hours_from_rate,
+                 "accelerator_hours_per_trillion_tokens", "n_tokens", unit="hour")
+        r.meter("accelerator_hours", method="accelerator_hours_from_rate",
+                inputs=("accelerator_hours_per_trillion_tokens", "n_tokens"))
+
+    peak_known = acc is not None
+    if peak_known:
+        r.central["peak_throughput"] = acc.peak(m.precision)
+        r.samples["peak_throughput"] = Q_(np.full(samples, r.central["peak_throughput"]
+                                                  .magnitude), "FLOP/s")
+        r.assumed_inputs["peak_throughput"] = ()
+    if peak_known and "mfu" not in r.central:
+        pre2021 = year is not None and year < 2021
+        r.set_assumed("mfu", _assumption("mfu", overrides, "pre-2021" if pre2021 else None,
+                                         year, "default"))
+
+    # training compute: reported, else 6ND, else hardware time
+    if "training_compute" in r.central:
+        r.meter("training_compute", reported.get("training_compute"))
+    if peak_known and "accelerator_hours" in r.central:
+        r.derive("training_compute_hardware", compute_from_accelerator_hours,
+                 "accelerator_hours", "peak_throughput", "mfu", unit="FLOP")
+        r.meter("training_compute_hardware", method="compute_from_accelerator_hours",
+                inputs=("accelerator_hours", "peak_throughput", "mfu"))
+    if "training_compute" not in r.central:
+        src = ("training_compute_6nd" if "training_compute_6nd" in r.central
+               else "training_compute_hardware" if "training_compute_hardware" in r.central
+               else None)
+        if src:
+            r.central["training_compute"] = r.central[src]
+            r.samples["training_compute"] = r.samples[src]
+            r.assumed_inputs["training_compute"] = r.assumed_inputs[src]
+            r.meters["training_compute"] = r.meters[src]
+
+    if "accelerator_hours" not in r.central and peak_known and "training_compute" in r.central:
+        r.derive("accelerator_hours", accelerator_hours_from_compute, "training_compute",
+                 "peak_throughput", "mfu", unit="hour")
+        r.meter("accelerator_hours", method="accelerator_hours_from_compute",
+                inputs=("training_compute", "peak_throughput", "mfu"))
+    if "training_compute_6nd" in r.central and "training_compute_hardware" in r.central:
+        ratio = (r.central["training_compute_6nd"] / r.central["training_compute_hardware"]
+                 ).to("dimensionless").magnitude
+        r.warnings.append(Warning_("COMPUTE_METHODS_RATIO",
+                                   f"6ND / hardware-time compute = {ratio:.2f}",
+                                   model=m.name, field="training_compute"))
+
+    # energy
+    has_hours = "accelerator_hours" in r.central
+    if "facility_energy" not in r.central and "it_energy" not in r.central and has_hours:
+        if "accelerator_power" not in r.central:
+            if acc is None:
+                r.warnings.append(Warning_("NO_ACCELERATOR", "no accelerator named: energy "
+                                           "cannot be reconstructed without assuming one",
+                                           model=m.name, field="energy"))
+            else:
+                frac = _assumption("tdp_fraction", overrides, None, year, "default")
+                tdp = reg.Assumption(id=f"tdp-{acc.id}", quantity="tdp", value=acc.tdp_w,
+                                     unit="W", low=acc.tdp_low_w, high=acc.tdp_high_w,
+                                     distribution="triangular", applies_to=acc.id,
+                                     year=acc.year, source_id=acc.source_id,
+                                     locator=acc.locator)
+                r.set_assumed("tdp", tdp)
+                r.set_assumed("tdp_fraction", frac)
+                r.derive("accelerator_power", accelerator_power_from_tdp, "tdp", "tdp_fraction", unit="W")
+                r.meter("accelerator_power", method="accelerator_power_from_tdp",
+                        inputs=("tdp", "tdp_fraction"))
+        if "accelerator_power" in r.central:
+            r.derive("it_energy", energy_from_accelerator_hours, "accelerator_hours",
+                     "accelerator_power", unit="MWh")
+            r.meter("it_energy", method="energy_from_accelerator_hours",
+                    inputs=("accelerator_hours", "accelerator_power"))
+    elif "it_energy" in r.central:
+        r.meter("it_energy", reported.get("it_energy") or energy)
+    if "facility_energy" in r.central:
+        r.meter("facility_energy", reported.get("facility_energy") or energy)
+    elif "it_energy" in r.central:
+        if "pue" not in r.central:
+            r.set_assumed("pue", _assumption("pue", overrides, m.operator, year, "unknown"))
+        r.derive("facility_energy", facility_energy_from_it_energy, "it_energy", "pue",
+                 unit="MWh")
+        r.meter("facility_energy", method="facility_energy_from_it_energy",
+                inputs=("it_energy", "pue"))
+
+    # emissions: location-based (or unspecified basis) derived; market-based only reported
+    if em_loc is not None:
+        r.set_reported("emissions", em_loc)
+        r.meter("emissions", em_loc)
+    elif "facility_energy" in r.central:
+        if "carbon_intensity" not in r.central:
+            r.set_assumed("carbon_intensity", _assumption("carbon_intensity", overrides,
+                                                          m.location, year, "world"))
+        r.derive("emissions", emissions_from_energy, "facility_energy", "carbon_intensity",
+                 unit="tCO2e")
+        r.meter("emissions", method="emissions_from_energy",
+                inputs=("facility_energy", "carbon_intensity"))
+        m_emissions = r.meters["emissions"]
+        r.meters["emissions"] = Meter(**{**m_emissions.__dict__, "basis": "location"})
+    if em_mkt is not None:
+        r.set_reported("emissions_market", em_mkt)
+        r.meter("emissions_market", em_mkt)
+
+    # cost
+    if "cost" in r.central:
+        r.meter("cost", reported["cost"])
+    elif has_hours or "accelerator_hours" in r.central:
+        if "gpu_hour_price" not in r.central:
+            r.set_assumed("gpu_hour_price", _assumption(
+                "gpu_hour_price", overrides, _price_key(acc), year, "default"))
+        r.derive("cost", cost_from_accelerator_hours, "accelerator_hours", "gpu_hour_price",
+                 unit="USD")
+        r.meter("cost", method="cost_from_accelerator_hours",
+                inputs=("accelerator_hours", "gpu_hour_price"))
+
+    for name in ("pue", "carbon_intensity", "gpu_hour_price", "mfu", "accelerator_power"):
+        if name in r.central and name not in r.meters and name in r.assumed_inputs:
+            fig = reported.get(name) if name not in overrides else None
+            if fig is not None:
+                r.meter(name, fig)
+            else:
+                r.meter(name)
+    return Footprint(report_id=d.report_id, model=m.name, kind=m.kind,
+                     meters=dict(sorted(r.meters.items(), key=lambda kv: _ORDER.get(kv[0], 99))),
+                     route=tuple(dict.fromkeys(r.route)), accelerator=m.accelerator,
+                     assumptions=tuple(a.to_dict() for a in r.used.values()),
+                     warnings=tuple(r.warnings), samples=samples, seed=seed,
+                     draws={k: r.samples[k].to(parse_unit(r.meters[k].unit)).magnitude
+                            for k in _DRAWN if k in r.meters and k in r.samples})
+
+
+_DRAWN = ("training_compute", "training_compute_6nd", "training_compute_hardware",
+          "accelerator_hours", "facility_energy", "emissions", "cost")
+_ORDER = {k: i for i, k in enumerate((
+    "accelerator_hours", "training_compute", "training_compute_6nd",
+    "training_compute_hardware", "accelerator_power", "it_energy", "pue", "facility_energy",
+    "carbon_intensity", "emissions", "emissions_market", "gpu_hour_price", "cost", "mfu"))}
+
+
+def accelerator_power_from_tdp(tdp, tdp_fraction):  # noqa: ANN001, ANN201
+    """Mean accelerator power = TDP x fraction of TDP drawn [W] (Epoch AI cost model)."""
+    return (tdp * tdp_fraction).to("W")
+
+
+def _price_key(acc: reg.Accelerator | None) -> str | None:
+    if acc is None:
+        return None
+    prices = {a.applies_to for a in reg.registry().values() if a.quantity == "gpu_hour_price"}
+    if acc.id in prices:
+        return acc.id
+    # variant without its own price row: use the family row (nvidia-a100-sxm4-80gb -> nvidia-a100)
+    family = "-".join(acc.id.split("-")[:2])
+    return family if family in prices else None
+
+
+def reconstruct(d: Disclosure, *, overrides: dict[str, reg.Assumption] | None = None,
+                samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED) -> list[Footprint]:
+    """Reconstruct every model row of a disclosure (see :func:`reconstruct_model`).
+
+    Raises
+    ------
+    UnknownAssumptionError
+        If a row names an accelerator, operator or region the registry lacks.
+    """
+    return [reconstruct_model(d, m, overrides=overrides, samples=samples, seed=seed)
+            for m in d.models]
+
+
+def estimate(inputs: dict[str, Any], *, speedup: Any = None) -> dict[str, Any]:
+    """The calculator: meters from explicit inputs (no registry, no sampling).
+
+    Parameters
+    ----------
+    inputs : dict of str to pint.Quantity
+        Any of ``training_compute`` [FLOP] or ``accelerator_hours`` [hour],
+        ``peak_throughput`` [FLOP/s], ``mfu``, ``accelerator_power`` [W], ``pue``,
+        ``carbon_intensity`` [gCO2e/kWh], ``gpu_hour_price`` [USD/hour].
+    speedup : pint.Quantity [dimensionless], optional
+        Throughput factor applied to the peak (e.g. FP8 over BF16).
+
+    Returns
+    -------
+    dict of str to pint.Quantity
+        accelerator_hours, it_energy, facility_energy, emissions, cost (those computable).
+
+    Raises
+    ------
+    MissingInputError
+        If neither accelerator_hours nor training_compute with peak_throughput and mfu is
+        given.
+    UnitError
+        If an input has the wrong dimension.
+    """
+    out: dict[str, Any] = {}
+    for k, v in inputs.items():
+        check_dimension(v, k)
+        reg.check_value(k, v)
+    if "accelerator_hours" in inputs:
+        out["accelerator_hours"] = inputs["accelerator_hours"].to("hour")
+    elif all(k in inputs for k in ("training_compute", "peak_throughput", "mfu")):
+        out["accelerator_hours"] = accelerator_hours_from_compute(
+            inputs["training_compute"], inputs["peak_throughput"], inputs["mfu"], speedup)
+    else:
+        raise MissingInputError("estimate needs --accelerator-hours, or --training-compute "
+                                "with --peak-throughput and --mfu")
+    if "training_compute" in inputs:
+        out["training_compute"] = inputs["training_compute"].to("FLOP")
+    h = out["accelerator_hours"]
+    if "accelerator_power" in inputs:
+        out["it_energy"] = energy_from_accelerator_hours(h, inputs["accelerator_power"])
+        if "pue" in inputs:
+            out["facility_energy"] = facility_energy_from_it_energy(out["it_energy"],
+                                                                    inputs["pue"])
+        if "carbon_intensity" in inputs and "facility_energy" in out:
+            out["emissions"] = emissions_from_energy(out["facility_energy"],
+                                                     inputs["carbon_intensity"])
+    if "gpu_hour_price" in inputs:
+        out["cost"] = cost_from_accelerator_hours(h, inputs["gpu_hour_price"])
+    return out

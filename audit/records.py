@@ -1,0 +1,364 @@
+"""Records: frozen dataclasses for disclosures, footprints and flags, with JSON in and out.
+
+A record is validated against its JSON Schema (``schemas/``, draft 2020-12) when it is read
+and before it is written.  Figures keep their value and unit as printed-normalised numbers
+and strings in the record; :attr:`Figure.quantity` gives the pint Quantity.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from audit.errors import SchemaError
+from audit.units import quantity
+
+SCHEMA_NAMES = ("disclosure", "footprint", "flag")
+
+
+def _schema_dir() -> Path:
+    packaged = resources.files("audit") / "schemas"
+    if packaged.is_dir():  # installed wheel
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "schemas"  # source checkout
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    """Return the JSON Schema ``name`` (``disclosure``, ``footprint`` or ``flag``)."""
+    if name not in SCHEMA_NAMES:
+        raise KeyError(name)
+    return json.loads((_schema_dir() / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _validator(name: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema(name))
+
+
+def validate(obj: Any, name: str, *, where: str = "record") -> None:
+    """Validate ``obj`` against schema ``name``.
+
+    Raises
+    ------
+    SchemaError
+        Naming ``where`` (usually the file), the JSON path of the first bad field, and the
+        rule it breaks.
+    """
+    errors = sorted(_validator(name).iter_errors(obj), key=lambda e: list(e.absolute_path))
+    if errors:
+        e = errors[0]
+        path = "/".join(str(p) for p in e.absolute_path) or "(top level)"
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise SchemaError(f"{where}: field {path}: {e.message}{more}; "
+                          f"see schemas/{name}.schema.json")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One disclosed (or extraction-derived) number with its provenance.
+
+    Attributes
+    ----------
+    field : str
+        Glossary name (DESIGN.md section 4), e.g. ``accelerator_hours``.
+    value : float or None
+        Magnitude in ``unit``; None for a word such as "Negligible" (see ``bound``).
+    unit : str
+        Unit string that :func:`audit.units.parse_unit` accepts.
+    """
+
+    field: str
+    value: float | None
+    unit: str
+    bound: str = "exact"
+    page: int | None = None
+    section: str | None = None
+    locator: str | None = None
+    text: str | None = None
+    label: str | None = None
+    basis: str | None = None
+    scope: str | None = None
+    status: str = "reported"
+    method: str | None = None
+    inputs: tuple[str, ...] = ()
+
+    @property
+    def quantity(self):  # noqa: ANN201 - pint.Quantity
+        """The value as a pint Quantity in the record's unit (None if no value)."""
+        if self.value is None:
+            return None
+        return quantity(self.value, self.unit, field=_dim_field(self.field))
+
+    @property
+    def where(self) -> str:
+        """Human-readable place: page or section, and locator."""
+        place = f"p. {self.page}" if self.page is not None else (self.section or "")
+        return ", ".join(p for p in (place, self.locator) if p)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: v for k, v in asdict(self).items() if v is not None and v != ()}
+        if "inputs" in d:
+            d["inputs"] = list(d["inputs"])
+        if d.get("bound") == "exact":
+            del d["bound"]
+        if d.get("status") == "reported":
+            del d["status"]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Figure:
+        d = dict(d)
+        d["inputs"] = tuple(d.get("inputs", ()))
+        return cls(**d)
+
+
+def _dim_field(name: str) -> str:
+    return "energy" if name in ("it_energy", "facility_energy") else name
+
+
+@dataclass(frozen=True)
+class Warning_:
+    """A soft problem found in a document or a reconstruction (code + message)."""
+
+    code: str
+    message: str
+    model: str | None = None
+    field: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass(frozen=True)
+class ModelDisclosure:
+    """The figures one document gives for one model (or one aggregate row)."""
+
+    name: str
+    kind: str = "model"
+    figures: tuple[Figure, ...] = ()
+    accelerator: str | None = None
+    accelerator_printed: str | None = None
+    precision: str | None = None
+    operator: str | None = None
+    location: str | None = None
+    year: int | None = None
+    architecture: str | None = None
+
+    def get(self, name: str) -> list[Figure]:
+        """All figures of glossary field ``name``, in document order."""
+        return [f for f in self.figures if f.field == name]
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"name": self.name, "kind": self.kind}
+        for k in ("accelerator", "accelerator_printed", "precision", "operator", "location",
+                  "year", "architecture"):
+            if getattr(self, k) is not None:
+                d[k] = getattr(self, k)
+        d["figures"] = [f.to_dict() for f in self.figures]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ModelDisclosure:
+        d = dict(d)
+        d["figures"] = tuple(Figure.from_dict(f) for f in d.get("figures", ()))
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What one report discloses, per model, with its source."""
+
+    report_id: str
+    source: dict[str, Any]
+    models: tuple[ModelDisclosure, ...] = ()
+    warnings: tuple[Warning_, ...] = ()
+
+    def model(self, name: str) -> ModelDisclosure:
+        """The model row called ``name`` (exact match)."""
+        for m in self.models:
+            if m.name == name:
+                return m
+        raise KeyError(f"{self.report_id}: no model {name!r}; models: "
+                       f"{', '.join(m.name for m in self.models)}")
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"schema_version": 1, "report_id": self.report_id,
+                             "source": dict(self.source),
+                             "models": [m.to_dict() for m in self.models]}
+        if self.warnings:
+            d["warnings"] = [w.to_dict() for w in self.warnings]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], *, where: str = "disclosure") -> Disclosure:
+        validate(d, "disclosure", where=where)
+        return cls(report_id=d["report_id"], source=dict(d["source"]),
+                   models=tuple(ModelDisclosure.from_dict(m) for m in d["models"]),
+                   warnings=tuple(Warning_(**w) for w in d.get("warnings", ())))
+
+
+@dataclass(frozen=True)
+class Meter:
+    """One reconstructed meter: central value, 5-95 % interval and provenance."""
+
+    value: float
+    unit: str
+    status: str
+    low: float | None = None
+    high: float | None = None
+    method: str | None = None
+    inputs: tuple[str, ...] = ()
+    assumptions: tuple[str, ...] = ()
+    page: int | None = None
+    section: str | None = None
+    locator: str | None = None
+    text: str | None = None
+    basis: str | None = None
+    scope: str | None = None
+    bound: str | None = None
+
+    @property
+    def quantity(self):  # noqa: ANN201
+        return quantity(self.value, self.unit)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: v for k, v in asdict(self).items() if v is not None and v != ()}
+        for k in ("inputs", "assumptions"):
+            if k in d:
+                d[k] = list(d[k])
+        return d
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """The reconstructed meters of one model of one report."""
+
+    report_id: str
+    model: str
+    kind: str
+    meters: dict[str, Meter]
+    route: tuple[str, ...] = ()
+    accelerator: str | None = None
+    assumptions: tuple[dict[str, Any], ...] = ()
+    warnings: tuple[Warning_, ...] = ()
+    samples: int | None = None
+    seed: int | None = None
+    #: Monte Carlo draws of some meters (magnitudes in the meter's unit), shape (samples,);
+    #: kept in memory for P(exceed) and sensitivity, not written to JSON.
+    draws: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"schema_version": 1, "report_id": self.report_id,
+                             "model": self.model, "kind": self.kind,
+                             "accelerator": self.accelerator, "route": list(self.route),
+                             "meters": {k: m.to_dict() for k, m in self.meters.items()},
+                             "assumptions": [dict(a) for a in self.assumptions],
+                             "warnings": [w.to_dict() for w in self.warnings]}
+        if self.samples is not None:
+            d["samples"], d["seed"] = self.samples, self.seed
+        validate(d, "footprint", where=f"footprint {self.report_id}/{self.model}")
+        return d
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A compute-threshold verdict for one model under one regime."""
+
+    report_id: str
+    model: str
+    regime: str
+    threshold: float
+    verdict: str
+    estimate: float | None
+    method: str
+    estimate_low: float | None = None
+    estimate_high: float | None = None
+    p_exceed: float | None = None
+    margin_oom: float | None = None
+    jurisdiction: str = ""
+    instrument: str = ""
+    provision: str = ""
+    comparison: str = "gt"
+    counts: str = ""
+    other_methods: str = ""
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        validate(d, "flag", where=f"flag {self.report_id}/{self.model}/{self.regime}")
+        return d
+
+
+def load_disclosure(path: str | os.PathLike[str]) -> Disclosure:
+    """Read and validate a disclosure record (JSON file).
+
+    Raises
+    ------
+    MissingInputError
+        If the file does not exist.
+    SchemaError
+        If it is not JSON, or fails ``schemas/disclosure.schema.json`` (field and rule named).
+    """
+    from audit.errors import MissingInputError
+
+    p = Path(path)
+    if not p.is_file():
+        raise MissingInputError(f"{p}: no such file")
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise SchemaError(f"{p}: not valid JSON ({exc})") from None
+    if isinstance(data, list):  # a file written by `extract -o` holds a list
+        raise SchemaError(f"{p}: holds a list of records; read it with load_disclosures()")
+    return Disclosure.from_dict(data, where=str(p))
+
+
+def load_disclosures(path: str | os.PathLike[str]) -> list[Disclosure]:
+    """Read a JSON file holding one disclosure record or a list of them (validated)."""
+    from audit.errors import MissingInputError
+
+    p = Path(path)
+    if not p.is_file():
+        raise MissingInputError(f"{p}: no such file")
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise SchemaError(f"{p}: not valid JSON ({exc})") from None
+    items = data if isinstance(data, list) else [data]
+    return [Disclosure.from_dict(d, where=f"{p}[{i}]") for i, d in enumerate(items)]
+
+
+def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> Path:
+    """Write ``text`` to ``path`` through a temporary file and a rename (never half-written)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    mode = "wb" if isinstance(text, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8",
+                                                                "newline": ""})) as fh:
+            fh.write(text)
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return p
+
+
+def dump_json(obj: Any) -> str:
+    """Deterministic JSON text (sorted keys are not used: record order is meaningful)."""
+    return json.dumps(obj, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+__all__ = ["Figure", "ModelDisclosure", "Disclosure", "Meter", "Footprint", "Flag",
+           "Warning_", "load_disclosure", "load_disclosures", "validate", "schema",
+           "write_atomic", "dump_json"]

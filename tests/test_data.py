@@ -1,0 +1,63 @@
+"""Every assumption row: unit and dimension, low <= value <= high, source exists, ids unique."""
+
+import csv
+from importlib import resources
+
+import pytest
+
+from audit import assumptions as reg
+from audit.units import check_dimension, quantity
+
+ROWS = sorted(reg.registry().values(), key=lambda a: a.id)
+
+
+@pytest.mark.parametrize("a", ROWS, ids=[a.id for a in ROWS])
+def test_assumption_row(a):
+    assert a.low <= a.value <= a.high
+    assert a.distribution in reg.DISTRIBUTIONS
+    check_dimension(quantity(a.value, a.unit), reg.QUANTITY_FIELD[a.quantity])
+    assert a.source_id in reg.sources(), f"{a.id}: source {a.source_id} missing"
+
+
+def test_ids_unique_across_tables():
+    ids = []
+    for t in reg.LONG_TABLES:
+        text = (resources.files("audit") / "data" / f"{t}.csv").read_text(encoding="utf-8")
+        ids += [r["id"] for r in csv.DictReader(text.splitlines())]
+    assert len(ids) == len(set(ids))
+
+
+ACCS = sorted(reg.accelerators().values(), key=lambda a: a.id)
+
+
+@pytest.mark.parametrize("acc", ACCS, ids=[a.id for a in ACCS])
+def test_accelerator_row(acc):
+    assert acc.source_id in reg.sources()
+    assert acc.tdp_low_w <= acc.tdp_w <= acc.tdp_high_w
+    assert acc.peaks, "needs at least one dense peak"
+    if "fp8" in acc.peaks and "bf16" in acc.peaks:
+        assert acc.peaks["fp8"] <= 2.01 * acc.peaks["bf16"]
+
+
+@pytest.mark.parametrize(("printed", "acc_id"), [
+    ("A100-80GB", "nvidia-a100-sxm4-80gb"), ("80GB A100", "nvidia-a100-sxm4-80gb"),
+    ("H100 SXM5 80GB", "nvidia-h100-sxm5-80gb"), ("H800", "nvidia-h800-sxm5-80gb"),
+    ("H100-80GB", "nvidia-h100"),  # SXM or PCIe: the variant-unspecified row
+    ("TPUv5e", "google-tpu-v5e"), ("TPU v4", "google-tpu-v4"), ("A100 PCIe 40GB",
+                                                              "nvidia-a100-pcie-40gb")])
+def test_aliases(printed, acc_id):
+    assert reg.find_accelerator(printed) == acc_id
+
+
+def test_dense_peaks_from_datasheets():
+    # dense, never the 2:4-sparse figure: A100 bf16 312 TFLOP/s, H100 SXM bf16 989.4
+    assert reg.accelerator("nvidia-a100-sxm4-80gb").peak("bf16").magnitude == pytest.approx(
+        312e12)
+    assert reg.accelerator("nvidia-h100-sxm5-80gb").peak().magnitude == pytest.approx(
+        989.4e12, rel=1e-3)
+    assert reg.accelerator("nvidia-h800-sxm5-80gb").id != reg.accelerator("H100").id
+
+
+def test_unknown_accelerator_lists_close_matches():
+    with pytest.raises(reg.UnknownAssumptionError, match="closest"):
+        reg.accelerator("nvidia-a1000")
