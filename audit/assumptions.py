@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from audit.errors import AssumptionRangeError, SchemaError, UnknownAssumptionError, UnitError
+from audit.errors import AssumptionRangeError, SchemaError, UnitError, UnknownAssumptionError
 from audit.units import parse_unit, quantity, ureg
 
 LONG_TABLES = ("datacenters", "grid_intensity", "prices", "defaults")

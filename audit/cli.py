@@ -80,7 +80,7 @@ def cmd_run(a: argparse.Namespace) -> int:
             print(f"wrote {p}")
         print(f"{len(res.footprints)} models from {len(res.results)} reports; "
               f"{len(res.errors)} failed")
-    for f, kind, msg in res.errors:
+    for _file, kind, msg in res.errors:
         print(f"{PROG}: {kind}: {msg}", file=sys.stderr)
     return 1 if res.errors else 0
 
@@ -99,7 +99,7 @@ def cmd_audit(a: argparse.Namespace) -> int:
     else:
         text = render(display_frame(res.footprints, res.flags), a.format)
     _emit(text, a.output)
-    for f, kind, msg in res.errors:
+    for _file, kind, msg in res.errors:
         print(f"{PROG}: {kind}: {msg}", file=sys.stderr)
     if len(res.errors) and not a.quiet:
         print(f"{len(res.results)} audited, {len(res.errors)} failed", file=sys.stderr)

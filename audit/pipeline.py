@@ -18,8 +18,8 @@ import pandas as pd
 from audit import governance
 from audit.assumptions import Assumption
 from audit.errors import AuditError, MissingInputError
-from audit.records import Disclosure, Flag, Footprint, load_disclosures, write_atomic
 from audit.reconstruct import DEFAULT_SAMPLES, DEFAULT_SEED, reconstruct
+from audit.records import Disclosure, Flag, Footprint, load_disclosures, write_atomic
 
 INPUT_SUFFIXES = {".pdf", ".md", ".markdown", ".txt", ".json"}
 

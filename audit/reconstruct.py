@@ -418,7 +418,8 @@ def reconstruct_model(d: Disclosure, m: ModelDisclosure, *,
                                      locator=acc.locator)
                 r.set_assumed("tdp", tdp)
                 r.set_assumed("tdp_fraction", frac)
-                r.derive("accelerator_power", accelerator_power_from_tdp, "tdp", "tdp_fraction", unit="W")
+                r.derive("accelerator_power", accelerator_power_from_tdp, "tdp", "tdp_fraction",
+                         unit="W")
                 r.meter("accelerator_power", method="accelerator_power_from_tdp",
                         inputs=("tdp", "tdp_fraction"))
         if "accelerator_power" in r.central:

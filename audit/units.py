@@ -79,7 +79,8 @@ _UNIT_ALIASES: list[tuple[str, str]] = [
 def _fold_co2(text: str) -> str:
     text = text.replace("\u2082", "2").replace("<sub>2</sub>", "2")
     # CO2, CO2e, CO2eq, CO2-eq, CO2 eq., CO2-equivalent -> CO2e
-    return re.sub(r"(?:(?<=\bt)|(?<=\bg)|(?<=\bkg)|(?<=\blb)|(?<=\blbs)|\b)co\s*2?\s*[-\s]?(?:e(?:q(?:uivalent|\.)?)?)?\.?(?![a-z])", "co2e", text,
+    return re.sub(r"(?:(?<=\bt)|(?<=\bg)|(?<=\bkg)|(?<=\blb)|(?<=\blbs)|\b)"
+                  r"co\s*2?\s*[-\s]?(?:e(?:q(?:uivalent|\.)?)?)?\.?(?![a-z])", "co2e", text,
                   flags=re.I)
 
 

@@ -18,7 +18,7 @@ CARD = """# Demo model card
 
 ## Hardware and Software
 
-| | Time (GPU hours) | Power Consumption (W) | Location-Based Emissions (tCO2eq) | Market-Based Emissions (tCO2eq) |
+| | Time (GPU hours) | Power (W) | Location-Based (tCO2eq) | Market-Based (tCO2eq) |
 |---|---|---|---|---|
 | Demo 7B | 1.2M | 700 | 350 | 0 |
 | Demo 70B | 2.8M | 700 | 800 | 0 |

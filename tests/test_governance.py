@@ -6,9 +6,9 @@ import pytest
 
 from audit.extract import extract
 from audit.governance import flag, flags, rules, rules_in_force
-from audit.records import Footprint, Meter, load_disclosure
-from audit.reconstruct import reconstruct
 from audit.pipeline import default_registry
+from audit.reconstruct import reconstruct
+from audit.records import Footprint, Meter, load_disclosure
 
 ON = date(2026, 11, 30)
 

@@ -42,7 +42,7 @@ def test_worked_example(mfu, speedup, hours, usd, kwh, t):
 def test_estimate_from_hours_and_missing_inputs():
     out = estimate({"accelerator_hours": Q_(30.84e6, "hour"), "accelerator_power": Q_(700, "W"),
                     "pue": Q_(1.1, ""), "carbon_intensity": Q_(369, "gCO2e/kWh")})
-    assert out["facility_energy"].to("MWh").magnitude == pytest.approx(23746.8)
+    assert out["facility_energy"].to("MWh").magnitude == pytest.approx(23_746.8)
     with pytest.raises(MissingInputError):
         estimate({"mfu": Q_(0.4, "")})
     with pytest.raises(UnitError):
@@ -53,8 +53,8 @@ def test_estimate_from_hours_and_missing_inputs():
 
 # LLaMA (Touvron et al. 2023) Table 15, p. 11: MWh = GPU-h x 400 W x PUE 1.1, printed
 # truncated to an integer (449.84 -> 449), so printed <= derived < printed + 1;
-# tCO2e = printed MWh x 0.385, rounded to an integer (tolerance 0.5).  The BLOOM-175B row is left out:
-# the table itself prints 475 MWh where its formula gives 476.5 (an inconsistency of the
+# tCO2e = printed MWh x 0.385, rounded to an integer (tolerance 0.5).  The BLOOM-175B row is
+# left out: the table itself prints 475 MWh where its formula gives 476.5 (an inconsistency of the
 # table, which the consistency checks report).
 TABLE15 = [("OPT-175B", 809472, 356, 137), ("LLaMA-7B", 82432, 36, 14),
            ("LLaMA-13B", 135168, 59, 23), ("LLaMA-33B", 530432, 233, 90),

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from audit.errors import MissingInputError, SchemaError
-from audit.records import load_disclosure, load_disclosures, schema, write_atomic
 from audit.pipeline import default_registry
+from audit.records import load_disclosure, load_disclosures, schema, write_atomic
 
 REPO = Path(__file__).resolve().parents[1]
 
