@@ -22,7 +22,7 @@ from audit.errors import AssumptionRangeError, SchemaError, UnitError, UnknownAs
 from audit.units import parse_unit, quantity, ureg
 
 LONG_TABLES = ("datacenters", "grid_intensity", "prices", "defaults")
-DISTRIBUTIONS = ("triangular", "uniform", "loguniform", "fixed")
+DISTRIBUTIONS = ("triangular", "uniform", "loguniform", "fixed")  # + "given" (draws) in code
 # The glossary quantity each long-table quantity is checked against.
 QUANTITY_FIELD = {"pue": "pue", "carbon_intensity": "carbon_intensity",
                   "gpu_hour_price": "gpu_hour_price", "mfu": "mfu", "tdp_fraction": "mfu",
@@ -58,6 +58,8 @@ class Assumption:
     locator: str = ""
     notes: str = ""
     override: bool = False
+    #: for distribution "given": the exact draws to use (shape (samples,)), e.g. a Sobol design
+    draws: tuple[float, ...] | None = None
 
     @property
     def q(self):  # noqa: ANN201 - pint.Quantity
@@ -310,6 +312,147 @@ def lookup(quantity_name: str, applies_to: str | None, year: int | None = None,
                                  f"{fallback!r} in audit/data")
 
 
+# --- carbon intensity by location ---------------------------------------------------------
+
+#: Country names and common spellings -> ISO 3166-1 alpha-2 (the ``applies_to`` of
+#: grid_intensity.csv country rows).
+COUNTRIES = {
+    "united states": "US", "united states of america": "US", "usa": "US", "u.s.": "US",
+    "u.s.a.": "US", "us": "US", "america": "US", "china": "CN", "prc": "CN", "india": "IN",
+    "germany": "DE", "france": "FR", "united kingdom": "GB", "uk": "GB", "britain": "GB",
+    "great britain": "GB", "england": "GB", "ireland": "IE", "netherlands": "NL",
+    "the netherlands": "NL", "sweden": "SE", "norway": "NO", "finland": "FI", "canada": "CA",
+    "japan": "JP", "south korea": "KR", "korea": "KR", "republic of korea": "KR",
+    "taiwan": "TW", "singapore": "SG", "australia": "AU", "brazil": "BR", "russia": "RU",
+    "belgium": "BE", "switzerland": "CH", "spain": "ES", "italy": "IT", "poland": "PL",
+    "united arab emirates": "AE", "uae": "AE", "saudi arabia": "SA", "iceland": "IS",
+    "denmark": "DK", "austria": "AT"}
+#: US state names -> ``US-XX`` (the ``applies_to`` of eGRID state rows).
+US_STATES = {
+    "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA",
+    "colorado": "CO", "connecticut": "CT", "delaware": "DE", "florida": "FL", "georgia": "GA",
+    "hawaii": "HI", "idaho": "ID", "illinois": "IL", "indiana": "IN", "iowa": "IA",
+    "kansas": "KS", "kentucky": "KY", "louisiana": "LA", "maine": "ME", "maryland": "MD",
+    "massachusetts": "MA", "michigan": "MI", "minnesota": "MN", "mississippi": "MS",
+    "missouri": "MO", "montana": "MT", "nebraska": "NE", "nevada": "NV",
+    "new hampshire": "NH", "new jersey": "NJ", "new mexico": "NM", "new york": "NY",
+    "north carolina": "NC", "north dakota": "ND", "ohio": "OH", "oklahoma": "OK",
+    "oregon": "OR", "pennsylvania": "PA", "rhode island": "RI", "south carolina": "SC",
+    "south dakota": "SD", "tennessee": "TN", "texas": "TX", "utah": "UT", "vermont": "VT",
+    "virginia": "VA", "washington": "WA", "west virginia": "WV", "wisconsin": "WI",
+    "wyoming": "WY"}
+#: Values of ``location`` that mean none is known.
+NO_LOCATION = ("", "world", "global", "unknown", "none", "n/a")
+_CLOUD_REGION = re.compile(r"\b(?:(gcp|google(?: cloud)?|aws|azure)[\s:/-]+)?"
+                           r"((?:us|europe|asia|australia|southamerica|northamerica|me|africa)"
+                           r"-[a-z]+\d)\b", re.I)
+
+
+def location_keys(location: str | None) -> list[str]:
+    """The grid-intensity ``applies_to`` keys a location may match, most specific first.
+
+    Parameters
+    ----------
+    location : str or None
+        An ISO country code (``FR``), a country name (``France``), a US state (``US-VA``,
+        ``Virginia``, ``Ashburn, Virginia, USA``) or a cloud region (``gcp:us-central1``,
+        ``us-central1``).
+
+    Returns
+    -------
+    list of str
+        E.g. ``["US-VA", "US"]`` for ``"Virginia"``; empty when nothing is recognised.
+
+    Examples
+    --------
+    >>> location_keys("Council Bluffs, Iowa")
+    ['US-IA', 'US']
+    >>> location_keys("us-central1")
+    ['gcp:us-central1', 'US']
+    """
+    if not location or location.strip().lower() in NO_LOCATION:
+        return []
+    text = location.strip()
+    low = text.lower()
+    keys: list[str] = []
+    m = _CLOUD_REGION.search(text)
+    if m:
+        provider = (m.group(1) or "gcp").lower()
+        provider = "gcp" if provider.startswith("google") else provider
+        keys.append(f"{provider}:{m.group(2).lower()}")
+    m = re.fullmatch(r"(?:US|USA)[-_ ]([A-Z]{2})", text, re.I)
+    if m:
+        keys += [f"US-{m.group(1).upper()}", "US"]
+    us_marked = re.search(r"\b(?:us|usa|u\.s\.|united states)\b", low) is not None
+    for name, code in sorted(US_STATES.items(), key=lambda kv: -len(kv[0])):
+        if not re.search(rf"\b{re.escape(name)}\b", low):
+            continue
+        if (name == "georgia" and not us_marked) or "washington, d" in low:
+            continue  # the country Georgia; Washington, D.C.
+        keys += [f"US-{code}", "US"]
+        break
+    if re.fullmatch(r"[A-Za-z]{2}", text):
+        keys.append(text.upper())
+    for name, code in sorted(COUNTRIES.items(), key=lambda kv: -len(kv[0])):
+        if len(name) <= 3:
+            if re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", low):
+                keys.append(code)
+        elif re.search(rf"\b{re.escape(name)}\b", low):
+            keys.append(code)
+    return list(dict.fromkeys(keys))
+
+
+def carbon_intensity_for(location: str | None, year: int | None = None
+                         ) -> tuple[Assumption, tuple[str, str] | None]:
+    """The grid carbon intensity row for a location and year, never a silent fallback.
+
+    Parameters
+    ----------
+    location : str or None
+        Where the training ran (see :func:`location_keys`).
+    year : int, optional
+        Year of the run; the newest row with year <= ``year`` is chosen (else the oldest).
+
+    Returns
+    -------
+    tuple of (Assumption, (code, message) or None)
+        The row, and a note when it is not the location's own row: ``CI_WORLD_FALLBACK`` (no
+        location known: the world average is used), ``CI_LOCATION_NOT_FOUND`` (the location
+        is not in the table: world average) or ``CI_LOCATION_FALLBACK`` (a state or region
+        without a row: its country's row).
+
+    Raises
+    ------
+    UnknownAssumptionError
+        If the world row is missing from ``grid_intensity.csv``.
+
+    Examples
+    --------
+    >>> carbon_intensity_for("France", 2023)[0].id
+    'ci-fr-2023'
+    """
+    known = {a.applies_to.lower() for a in registry().values()
+             if a.quantity == "carbon_intensity"}
+    keys = location_keys(location)
+    for i, key in enumerate(keys):
+        if key.lower() in known:
+            a = lookup("carbon_intensity", key, year, "world")
+            if i == 0:
+                return a, None
+            return a, ("CI_LOCATION_FALLBACK",
+                       f"no grid intensity row for {keys[0]} ({location!r}): used {a.id}, "
+                       f"the {key} average ({a.value:g} {a.unit}, {a.year})")
+    a = lookup("carbon_intensity", None, year, "world")
+    if not keys and (location or "").strip().lower() in NO_LOCATION:
+        return a, ("CI_WORLD_FALLBACK",
+                   f"no training location known: used the world average {a.id} "
+                   f"({a.value:g} {a.unit}, {a.year}); give the location or "
+                   "--assume carbon_intensity=...")
+    return a, ("CI_LOCATION_NOT_FOUND",
+               f"location {location!r} is not in the grid intensity table: used the world "
+               f"average {a.id} ({a.value:g} {a.unit}, {a.year})")
+
+
 def check_value(name: str, q: Any) -> None:
     """Refuse values outside physical ranges (PUE < 1, negative hours, NaN, MFU > 1).
 
@@ -329,7 +472,7 @@ def check_value(name: str, q: Any) -> None:
                                    "energy and cannot be below 1")
     if name in ("mfu", "tdp_fraction") and not 0 < float(q.to("dimensionless").magnitude) <= 1:
         raise AssumptionRangeError(f"{name}={float(mag)} must be in (0, 1]")
-    if float(mag) <= 0 and name not in ("carbon_intensity", "emissions"):
+    if float(mag) <= 0 and name not in ("carbon_intensity", "emissions", "checkpoint_overhead"):
         raise AssumptionRangeError(f"{name}={float(mag)} must be positive")
     if float(mag) < 0:
         raise AssumptionRangeError(f"{name}={float(mag)} must not be negative")
@@ -347,12 +490,25 @@ def override(name: str, text: str) -> Assumption:
         If the value is out of range (PUE below 1, NaN, negative).
     UnknownAssumptionError
         If ``name`` is not an assumption that can be overridden.
+
+    Notes
+    -----
+    ``NAME=registry`` takes the registry's general row for ``NAME`` (its value, range and
+    source) instead of a number: the way to opt in to ``checkpoint_overhead`` and
+    ``development_multiplier``, which are off unless given.
+
+    Examples
+    --------
+    >>> override("development_multiplier", "registry").id
+    'development-multiplier-default'
     """
     field = QUANTITY_FIELD.get(name, name if name in ("accelerator_power",) else None)
     if field is None:
         raise UnknownAssumptionError(
             f"--assume {name}: unknown name; use one of "
             f"{', '.join(sorted(set(QUANTITY_FIELD) | {'accelerator_power'}))}")
+    if text.strip().lower() == "registry":
+        return lookup(name, None, None, "default")
     m = re.fullmatch(r"\s*([-+]?[\d.]+(?:[eE][-+]?\d+)?|nan)\s*(.*)", text, re.I)
     if not m:
         raise UnitError(f"--assume {name}={text}: not a number with an optional unit")
@@ -379,4 +535,5 @@ def with_value(a: Assumption, value: float) -> Assumption:
 
 
 __all__ = ["Assumption", "Accelerator", "accelerator", "accelerators", "find_accelerator",
-           "get", "lookup", "override", "registry", "sources", "check_value", "ureg"]
+           "get", "lookup", "override", "registry", "sources", "check_value", "ureg",
+           "carbon_intensity_for", "location_keys"]

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
 
-from audit.errors import AuditError
+from audit.errors import AuditError, UnknownAssumptionError
 
 PROG = "footprint-audit"
 
 EXAMPLES = {
-    "run": "footprint-audit run                 # audit reports/ into output/",
-    "audit": "footprint-audit audit ../shared/corpus/pdf/llama1-paper.pdf",
+    "run": ("footprint-audit run                      # audit reports/ into output/\n"
+            "  footprint-audit run -o - --format csv     # the comparison to stdout, no files"),
+    "audit": ("footprint-audit audit ../shared/corpus/pdf/llama1-paper.pdf\n"
+              "  footprint-audit audit ../shared/corpus/pdf ../shared/corpus/cards "
+              "--format csv -o all.csv"),
     "extract": "footprint-audit extract card.md report.pdf -o records.json",
     "estimate": ('footprint-audit estimate --training-compute "4.5e5 PFLOP/s*day" '
                  '--peak-throughput "0.99 PFLOP/s" --mfu 0.35 --accelerator-power "0.7 kW" '
@@ -27,8 +31,21 @@ EXAMPLES = {
                  '--gpu-hour-price "2.5 USD/hour" --format json'),
     "thresholds": "footprint-audit thresholds --as-of 2025-01-01",
     "eval": "footprint-audit eval ../shared/corpus/answers.json --format json",
-    "assumptions": "footprint-audit assumptions show pue-google-2023",
+    "assumptions": ("footprint-audit assumptions list\n"
+                    "  footprint-audit assumptions show pue-google-2023"),
 }
+# The limits' defaults, as audit.pipeline.DEFAULT_MAX_PAGES / DEFAULT_TIME_BUDGET (a test
+# checks they agree; not imported from there so that --help starts without pandas and pint).
+DEFAULT_MAX_PAGES = 400
+DEFAULT_TIME_BUDGET = 300.0
+MAIN_EPILOG = """examples:
+  footprint-audit run                                   audit reports/ into output/
+  footprint-audit audit report.pdf card.md              audit sheets to stdout
+  footprint-audit audit DIR --format csv -o all.csv     a folder, in parallel
+  footprint-audit assumptions list                      the sourced assumptions
+
+exit codes: 0 ok, 1 an audit error (one line naming the file, page or field), 2 usage.
+`footprint-audit COMMAND --help` shows each command's options and an example."""
 
 
 def _date(text: str) -> date:
@@ -70,50 +87,119 @@ def _add_assume(p: argparse.ArgumentParser) -> None:
                    help="date for the threshold rules in force (default today)")
 
 
+class Progress:
+    """A one-line progress bar on a terminal: ``[#####.....] 7/18 file``."""
+
+    def __init__(self, stream=None, width: int = 28) -> None:  # noqa: ANN001
+        self.stream = stream or sys.stderr
+        self.width = width
+        self.shown = 0
+
+    def __call__(self, done: int, total: int, file: str) -> None:
+        filled = self.width * done // max(total, 1)
+        name = Path(file).name
+        line = f"[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} {name[:40]}"
+        pad = " " * max(0, self.shown - len(line))
+        self.stream.write("\r" + line + pad)
+        self.shown = len(line)
+        if done >= total:
+            self.stream.write("\r" + " " * self.shown + "\r")
+        self.stream.flush()
+
+
+def _progress(a: argparse.Namespace):  # noqa: ANN202
+    """The progress callback: a bar on a terminal, file names with --verbose, else none."""
+    if a.quiet:
+        return None
+    if a.verbose:
+        return lambda done, total, f: done and print(f"[{done}/{total}] {f}", file=sys.stderr)
+    if sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("true", "1"):
+        return Progress()
+    return None
+
+
+def _report_errors(errors, quiet: bool, summary: str) -> None:  # noqa: ANN001
+    for _file, kind, msg in errors:
+        print(f"{PROG}: {kind}: {msg}", file=sys.stderr)
+    if not quiet:
+        print(summary, file=sys.stderr)
+
+
+def _limits(a: argparse.Namespace) -> dict:
+    return {"max_pages": a.max_pages or None, "time_budget": a.time_budget or None}
+
+
 def cmd_run(a: argparse.Namespace) -> int:
     from audit.pipeline import run
 
+    to_stdout = a.output == "-"
     res = run(a.registry, a.output, force=a.force, overrides=_overrides(a.assume),
-              samples=a.samples, seed=a.seed, on=a.as_of)
-    if not a.quiet:
-        for p in res.written:
-            print(f"wrote {p}")
-        print(f"{len(res.footprints)} models from {len(res.results)} reports; "
-              f"{len(res.errors)} failed")
-    for _file, kind, msg in res.errors:
-        print(f"{PROG}: {kind}: {msg}", file=sys.stderr)
+              samples=a.samples, seed=a.seed, on=a.as_of, jobs=a.jobs,
+              progress=_progress(a), write=not to_stdout)
+    if to_stdout:
+        _emit(_comparison_text(res, a.format), "-")
+    elif not a.quiet:
+        print(f"wrote {len(res.written)} files into {a.output}/: comparison.{{md,csv,html,tex,"
+              "json}, flags.csv, reports/ (one audit sheet per report), ... (manifest.txt "
+              "lists them)", file=sys.stderr)
+    _report_errors(res.errors, a.quiet, res.summary())
     return 1 if res.errors else 0
+
+
+def _comparison_text(res, fmt: str) -> str:  # noqa: ANN001
+    from audit.tables import comparison_frame, display_frame, render
+
+    if fmt in ("csv", "json"):
+        return render(comparison_frame(res.footprints, res.flags), fmt)
+    return render(display_frame(res.footprints, res.flags), fmt,
+                  title="footprint-audit: comparison")
 
 
 def cmd_audit(a: argparse.Namespace) -> int:
     from audit.pipeline import audit_many
-    from audit.report import audit_text
-    from audit.tables import comparison_frame, display_frame, render
 
-    res = audit_many(a.inputs, overrides=_overrides(a.assume), samples=a.samples,
-                     seed=a.seed, on=a.as_of)
-    if a.format == "md":
-        text = "\n".join(audit_text(r) for r in res.results)
-    elif a.format in ("csv", "json"):
-        text = render(comparison_frame(res.footprints, res.flags), a.format)
+    res = audit_many(a.inputs, jobs=a.jobs, progress=_progress(a),
+                     overrides=_overrides(a.assume), samples=a.samples, seed=a.seed,
+                     on=a.as_of, **_limits(a))
+    if a.format in ("md", "html"):
+        from audit import report
+
+        sheets = [report.build_sheet(r) for r in res.results]
+        if a.format == "md":
+            text = "\n".join(report.to_markdown(sh) for sh in sheets)
+            if len(res.results) > 1:
+                text += "\n# Comparison\n\n" + _comparison_text(res, "md")
+        else:
+            parts = [_comparison_text(res, "html")] if len(res.results) > 1 else []
+            parts += [report.to_html(sh) for sh in sheets]
+            text = _join_pages(parts)
     else:
-        text = render(display_frame(res.footprints, res.flags), a.format)
+        text = _comparison_text(res, a.format)
     _emit(text, a.output)
-    for _file, kind, msg in res.errors:
-        print(f"{PROG}: {kind}: {msg}", file=sys.stderr)
-    if len(res.errors) and not a.quiet:
-        print(f"{len(res.results)} audited, {len(res.errors)} failed", file=sys.stderr)
+    _report_errors(res.errors, a.quiet, res.summary())
     return 1 if res.errors else 0
 
 
+def _join_pages(pages: list[str]) -> str:
+    """One HTML page holding the bodies of several pages."""
+    if not pages:
+        from audit.tables import html_page
+
+        return html_page("footprint-audit", "<p>Nothing was audited.</p>\n")
+    bodies = [p.split("<body>\n", 1)[1].rsplit("</body>", 1)[0] for p in pages]
+    head = pages[0].split("<body>\n", 1)[0]
+    return head + "<body>\n" + "<hr>\n".join(bodies) + "</body>\n</html>\n"
+
+
 def cmd_extract(a: argparse.Namespace) -> int:
-    from audit.extract import extract
+    from audit.pipeline import load_input, time_limit
     from audit.records import dump_json
 
     records, failed = [], 0
     for p in a.inputs:
         try:
-            records.append(extract(p).to_dict())
+            with time_limit(a.time_budget or None, str(p)):
+                records += [d.to_dict() for d in load_input(p, max_pages=a.max_pages or None)]
         except AuditError as exc:
             failed += 1
             print(f"{PROG}: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -197,29 +283,72 @@ def cmd_assumptions(a: argparse.Namespace) -> int:
             print(f"{acc.id:34s} {'accelerator':20s} tdp {acc.tdp_w:g} W, bf16 "
                   f"{acc.peaks.get('bf16', float('nan')):.3g} FLOP/s")
         return 0
-    if a.id is None:
-        raise AuditError("assumptions show needs an ID (see `assumptions list`)")
-    try:
+    if a.id in reg.registry():
         x = reg.get(a.id)
-    except AuditError:
-        acc = reg.accelerator(a.id)
-        print(json.dumps({**acc.__dict__, "source": reg.sources().get(acc.source_id, {})},
-                         indent=1, default=str))
+        print(json.dumps({**x.to_dict(), "notes": x.notes, "locator": x.locator}, indent=1))
         return 0
-    print(json.dumps({**x.to_dict(), "notes": x.notes, "locator": x.locator}, indent=1))
+    try:
+        acc = reg.accelerator(a.id)
+    except UnknownAssumptionError:
+        import difflib
+
+        known = list(reg.registry()) + list(reg.accelerators())
+        close = difflib.get_close_matches(a.id, known, n=4, cutoff=0.5)
+        raise UnknownAssumptionError(
+            f"unknown assumption or accelerator {a.id!r}; closest: "
+            f"{', '.join(close) or 'none'} (see `footprint-audit assumptions list`)") from None
+    print(json.dumps({**acc.__dict__, "source": reg.sources().get(acc.source_id, {})},
+                     indent=1, default=str))
     return 0
+
+
+def _common() -> argparse.ArgumentParser:
+    """--quiet and --verbose, accepted after the command too."""
+    c = argparse.ArgumentParser(add_help=False)
+    c.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                   help="print only errors")
+    c.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                   help="print each file as it is done")
+    return c
+
+
+def _add_limits(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-pages", type=_positive_int, default=DEFAULT_MAX_PAGES,
+                   metavar="N", help="refuse a PDF with more pages (default "
+                   f"{DEFAULT_MAX_PAGES}; 0 = no limit)")
+    p.add_argument("--time-budget", type=float, default=DEFAULT_TIME_BUDGET, metavar="SECONDS",
+                   help=f"give up on a document after this long (default "
+                   f"{DEFAULT_TIME_BUDGET:g} s; 0 = no limit)")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+    return n
+
+
+def _add_jobs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
+                   help="worker processes (default: one per core; 1 = no workers)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=PROG, description="Audit what AI model developers "
                                 "disclose about the compute, energy, carbon and cost of "
-                                "training.")
-    p.add_argument("-q", "--quiet", action="store_true", help="print less")
-    p.add_argument("-v", "--verbose", action="store_true", help="print more")
+                                "training.", epilog=MAIN_EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    p.add_argument("-v", "--verbose", action="store_true", help="print each file as it is done")
+    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = _common()
 
     def add(name: str, help_: str, fn) -> argparse.ArgumentParser:  # noqa: ANN001
-        sp = sub.add_parser(name, help=help_, description=help_,
+        sp = sub.add_parser(name, help=help_, description=help_, parents=[common],
                             epilog=f"example:\n  {EXAMPLES[name]}",
                             formatter_class=argparse.RawDescriptionHelpFormatter)
         sp.set_defaults(fn=fn)
@@ -227,19 +356,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = add("run", "audit the embedded registry reports/ and write output/", cmd_run)
     r.add_argument("--registry", help="folder of disclosure records (default: reports/)")
-    r.add_argument("-o", "--output", default="output", help="output folder (default output)")
+    r.add_argument("-o", "--output", default="output",
+                   help="output folder (default output); '-' prints the comparison instead")
+    r.add_argument("--format", choices=("md", "csv", "json", "html", "tex"), default="md",
+                   help="format of the comparison with -o - (default md)")
     r.add_argument("--force", action="store_true", help="overwrite a previous run's output")
+    _add_jobs(r)
     _add_assume(r)
 
-    au = add("audit", "audit report PDFs, model cards or records; print per model", cmd_audit)
+    au = add("audit", "audit report PDFs, model cards or records (files or folders)",
+             cmd_audit)
     au.add_argument("inputs", nargs="+", help="files or folders (.pdf, .md, .json)")
-    au.add_argument("--format", choices=("md", "csv", "json", "html", "tex"), default="md")
-    au.add_argument("-o", "--output", default=None, help="output file (default stdout)")
+    au.add_argument("--format", choices=("md", "csv", "json", "html", "tex"), default="md",
+                    help="md / html: audit sheets (and the comparison); csv, json, tex: the "
+                    "comparison table (default md)")
+    au.add_argument("-o", "--output", default=None, help="output file (default stdout, or -)")
+    _add_jobs(au)
+    _add_limits(au)
     _add_assume(au)
 
     ex = add("extract", "extract disclosure records (JSON) from PDFs and cards", cmd_extract)
     ex.add_argument("inputs", nargs="+")
-    ex.add_argument("-o", "--output", default=None, help="records file (default stdout)")
+    ex.add_argument("-o", "--output", default=None, help="records file (default stdout, or -)")
+    _add_limits(ex)
 
     es = add("estimate", "compute the meters from explicit inputs", cmd_estimate)
     for flag, helptext in (
@@ -266,24 +405,42 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("-o", "--output", default=None)
 
     asn = add("assumptions", "list or show registry assumptions", cmd_assumptions)
-    asn.add_argument("action", choices=("list", "show"))
-    asn.add_argument("id", nargs="?")
+    acts = asn.add_subparsers(dest="action", required=True, metavar="ACTION")
+    acts.add_parser("list", help="every assumption and accelerator, one a line",
+                    parents=[common])
+    show = acts.add_parser("show", help="one assumption or accelerator with its source",
+                           parents=[common])
+    show.add_argument("id", help="assumption id or accelerator (id or alias)")
     return p
 
 
+def _version() -> str:
+    from audit import __version__
+
+    return __version__
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``footprint-audit``; returns the exit code."""
+    """Entry point of ``footprint-audit``; returns the exit code (0, 1 or 2)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if not args.verbose:  # pdfminer logs every repair of a damaged file; say it with -v only
+        import logging
+
+        logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         return args.fn(args)
     except AuditError as exc:
-        print(f"{PROG}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"{PROG}: {type(exc).__name__}: {' '.join(str(exc).split())}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
+        print(f"{PROG}: interrupted; files already written are complete, none is half-written",
+              file=sys.stderr)
         return 130
     except BrokenPipeError:
+        # the reader went away (`| head`): stop quietly, and keep Python from complaining
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return 0
 
 

@@ -42,3 +42,7 @@ class UnitError(AuditError, ValueError):
 
 class AuditWarning(UserWarning):
     """A soft problem; also stored on the result so that it reaches output/."""
+
+
+class OutputExistsError(AuditError, FileExistsError):
+    """The output folder holds a previous run and overwriting was not asked for (--force)."""

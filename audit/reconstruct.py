@@ -18,12 +18,13 @@ method) and inputs; an assumed input names its registry row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from audit import assumptions as reg
+from audit import consistency
 from audit.errors import MissingInputError
 from audit.records import Disclosure, Figure, Footprint, Meter, ModelDisclosure, Warning_
 from audit.units import Q_, check_dimension, parse_unit, to_field_unit
@@ -193,6 +194,10 @@ def cost_from_accelerator_hours(accelerator_hours, gpu_hour_price):  # noqa: ANN
 def sample(a: reg.Assumption, n: int, rng: np.random.Generator) -> np.ndarray:
     """Draw ``n`` samples of assumption ``a`` from its distribution (magnitudes in a.unit)."""
     lo, mode, hi = a.low, a.value, a.high
+    if a.distribution == "given":
+        if a.draws is None or len(a.draws) != n:
+            raise ValueError(f"assumption {a.id}: 'given' needs exactly {n} draws")
+        return np.asarray(a.draws, dtype=float)
     if a.distribution == "fixed" or lo == hi:
         return np.full(n, mode, dtype=float)
     if a.distribution == "uniform":
@@ -215,12 +220,19 @@ class _Run:
     assumed_inputs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     route: list[str] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
+    #: names whose value is a reported figure (not overridden)
+    reported_names: set[str] = field(default_factory=set)
+    #: scope of each value (pretraining, ...): a reported figure's, inherited by what it derives
+    scope: dict[str, str] = field(default_factory=dict)
 
     def set_reported(self, name: str, fig: Figure) -> None:
         q = to_field_unit(fig.quantity, _dim(name))
         self.central[name] = q
         self.samples[name] = Q_(np.full(self.n, float(q.magnitude)), q.units)
         self.assumed_inputs[name] = ()
+        self.reported_names.add(name)
+        if fig.scope:
+            self.scope[name] = fig.scope
 
     def set_assumed(self, name: str, a: reg.Assumption, scale: Any = None) -> None:
         q = a.q if scale is None else a.q * scale
@@ -231,12 +243,16 @@ class _Run:
         self.samples[name] = s
         self.used[a.id] = a
         self.assumed_inputs[name] = (a.id,)
+        self.reported_names.discard(name)
 
     def derive(self, name: str, fn, *inputs: str, unit: str) -> None:
         self.central[name] = fn(*(self.central[i] for i in inputs)).to(unit)
         self.samples[name] = fn(*(self.samples[i] for i in inputs)).to(unit)
         self.assumed_inputs[name] = tuple(
             dict.fromkeys(x for i in inputs for x in self.assumed_inputs.get(i, ())))
+        scopes = [self.scope[i] for i in inputs if i in self.scope]
+        if scopes:
+            self.scope[name] = scopes[0]
         self.route.append(fn.__name__)
 
     def meter(self, name: str, fig: Figure | None = None, method: str | None = None,
@@ -255,7 +271,7 @@ class _Run:
         status = "derived" if method else "assumed"
         self.meters[name] = Meter(value=float(q.magnitude), unit=f"{q.units:~}", status=status,
                                   low=lo, high=hi, method=method, inputs=inputs,
-                                  assumptions=assumed)
+                                  assumptions=assumed, scope=self.scope.get(name))
 
 
 def _dim(name: str) -> str:
@@ -287,7 +303,7 @@ def _assumption(name: str, overrides: dict[str, reg.Assumption], applies_to: str
 def reconstruct_model(d: Disclosure, m: ModelDisclosure, *,
                       overrides: dict[str, reg.Assumption] | None = None,
                       samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED) -> Footprint:
-    """Reconstruct the five meters of one model row.
+    """Reconstruct the meters of one model row, with implied quantities and checks.
 
     Parameters
     ----------
@@ -298,6 +314,9 @@ def reconstruct_model(d: Disclosure, m: ModelDisclosure, *,
     overrides : dict, optional
         Assumptions given by the user (:func:`audit.assumptions.override`), by name; they
         replace both registry assumptions and reported inputs and are recorded as overrides.
+        ``checkpoint_overhead`` and ``development_multiplier`` are off unless given here;
+        given, they scale GPU-hours, energy, emissions, cost and embodied emissions (the
+        final-run values are kept as ``<meter>_final_run``).
     samples : int
         Monte Carlo samples (default 10,000).
     seed : int
@@ -306,11 +325,15 @@ def reconstruct_model(d: Disclosure, m: ModelDisclosure, *,
     Returns
     -------
     Footprint
+        Meters (reported, derived or assumed, each with a 5-95 % interval), the implied
+        quantities of :mod:`audit.consistency`, ``embodied_emissions`` (never added to
+        ``emissions``), the route, the assumptions used and the warnings: the disclosure's
+        own for this row, Total-row checks, and the consistency checks.
 
     Raises
     ------
     UnknownAssumptionError
-        If the model names an accelerator, operator or region the registry lacks.
+        If the model names an accelerator the registry lacks.
     """
     overrides = overrides or {}
     r = _Run(samples, np.random.default_rng(seed))
@@ -327,8 +350,6 @@ def reconstruct_model(d: Disclosure, m: ModelDisclosure, *,
         if f is not None:
             reported[name] = f
     energy = _pick(m, "energy")
-    if energy is not None:  # a report that gives PUE applied it to the energy it prints
-        reported.setdefault("facility_energy" if "pue" in reported else "it_energy", energy)
     em_loc = _pick(m, "emissions", "location") or _pick(m, "emissions", None)
     em_mkt = _pick(m, "emissions", "market")
     for name, fig in reported.items():
@@ -337,6 +358,9 @@ def reconstruct_model(d: Disclosure, m: ModelDisclosure, *,
         r.set_reported(name, fig)
     for name, a in overrides.items():
         r.set_assumed(name, a)
+    if "pue" in r.reported_names:
+        r.warnings += [w for w in consistency.check_pue(
+            float(r.central["pue"].magnitude), m.name, "reported") if w.code == "PUE_BELOW_1"]
 
     # training compute by operation counting (6ND) and the parameter count it uses
     n_key = "n_active_parameters" if "n_active_parameters" in r.central else "n_parameters"
@@ -401,8 +425,79 @@ def reconstruct_model(d: Disclosure, m: ModelDisclosure, *,
                                    f"6ND / hardware-time compute = {ratio:.2f}",
                                    model=m.name, field="training_compute"))
 
-    # energy
+    if energy is not None and "it_energy" not in reported and "facility_energy" not in reported:
+        consistency.place_energy(r, m.name, energy, em_loc)
+    _energy(r, d, m, acc, overrides, year)
+
+    # emissions: location-based (or unspecified basis) derived; market-based only reported
+    if em_loc is not None:
+        r.set_reported("emissions", em_loc)
+        r.meter("emissions", em_loc)
+    elif "facility_energy" in r.central:
+        if "carbon_intensity" not in r.central:
+            r.set_assumed("carbon_intensity", _intensity_assumption(r, m, overrides, year))
+        r.derive("emissions", emissions_from_energy, "facility_energy", "carbon_intensity",
+                 unit="tCO2e")
+        r.meter("emissions", method="emissions_from_energy",
+                inputs=("facility_energy", "carbon_intensity"))
+        r.meters["emissions"] = replace(r.meters["emissions"], basis="location")
+    if em_mkt is not None:
+        r.set_reported("emissions_market", em_mkt)
+        r.meter("emissions_market", em_mkt)
+
+    # cost
+    if "cost" in r.central:
+        r.meter("cost", reported["cost"])
+    elif "accelerator_hours" in r.central:
+        if "gpu_hour_price" not in r.central:
+            r.set_assumed("gpu_hour_price", _assumption(
+                "gpu_hour_price", overrides, _price_key(acc), year, "default"))
+        r.derive("cost", cost_from_accelerator_hours, "accelerator_hours", "gpu_hour_price",
+                 unit="USD")
+        r.meter("cost", method="cost_from_accelerator_hours",
+                inputs=("accelerator_hours", "gpu_hour_price"))
+
+    consistency.apply(r, m.name, None if acc is None else (acc.tdp_low_w, acc.tdp_high_w),
+                      r.central.get("carbon_intensity") if "carbon_intensity" in
+                      r.reported_names else None)
+    emb = _pick(m, "embodied_emissions")
+    if emb is not None:
+        r.set_reported("embodied_emissions", emb)
+        r.meter("embodied_emissions", emb)
+    elif "accelerator_hours" in r.central:
+        _embodied(r, acc, overrides, year)
+    opted = tuple(k for k in OPT_IN if k in overrides)
+    if opted:
+        _apply_overheads(r, opted)
+
+    for name in ("pue", "carbon_intensity", "gpu_hour_price", "mfu", "accelerator_power"):
+        if name in r.central and name not in r.meters and name in r.assumed_inputs:
+            fig = reported.get(name) if name not in overrides else None
+            if fig is not None:
+                r.meter(name, fig)
+            else:
+                r.meter(name)
+    own = [w for w in d.warnings if w.model == m.name]
+    seen = {(w.code, w.field) for w in own}
+    own += [w for w in consistency.total_row_warnings(d, m) if (w.code, w.field) not in seen]
+    return Footprint(report_id=d.report_id, model=m.name, kind=m.kind,
+                     meters=dict(sorted(r.meters.items(), key=lambda kv: _ORDER.get(kv[0], 99))),
+                     route=tuple(dict.fromkeys(r.route)), accelerator=m.accelerator,
+                     assumptions=tuple(a.to_dict() for a in r.used.values()),
+                     warnings=tuple(own + r.warnings), samples=samples, seed=seed,
+                     draws={k: r.samples[k].to(parse_unit(r.meters[k].unit)).magnitude
+                            for k in _DRAWN if k in r.meters and k in r.samples})
+
+
+#: opt-in multipliers on the final run (off unless given as overrides)
+OPT_IN = ("checkpoint_overhead", "development_multiplier")
+
+
+def _energy(r: _Run, d: Disclosure, m: ModelDisclosure, acc: reg.Accelerator | None,
+            overrides: dict[str, reg.Assumption], year: int | None) -> None:
+    """IT and facility energy from what is reported, never applying a PUE twice."""
     has_hours = "accelerator_hours" in r.central
+    power_rep = "accelerator_power" in r.reported_names
     if "facility_energy" not in r.central and "it_energy" not in r.central and has_hours:
         if "accelerator_power" not in r.central:
             if acc is None:
@@ -423,66 +518,183 @@ def reconstruct_model(d: Disclosure, m: ModelDisclosure, *,
                 r.meter("accelerator_power", method="accelerator_power_from_tdp",
                         inputs=("tdp", "tdp_fraction"))
         if "accelerator_power" in r.central:
+            if power_rep and "pue" not in r.central and consistency.pue_in_power(d, m):
+                r.derive("facility_energy", facility_energy_from_pue_adjusted_power,
+                         "accelerator_hours", "accelerator_power", unit="MWh")
+                r.meter("facility_energy", method="facility_energy_from_pue_adjusted_power",
+                        inputs=("accelerator_hours", "accelerator_power"))
+                return
+            r.derive("it_energy", energy_from_accelerator_hours, "accelerator_hours",
+                     "accelerator_power", unit="MWh")
+            r.meter("it_energy", method="energy_from_accelerator_hours",
+                    inputs=("accelerator_hours", "accelerator_power"))
+    elif "it_energy" in r.reported_names:
+        r.meter("it_energy", _figure(m, "it_energy", "energy"))
+    if "facility_energy" in r.central:
+        r.meter("facility_energy", _figure(m, "facility_energy", "energy"))
+        if "it_energy" not in r.central and has_hours and power_rep:
             r.derive("it_energy", energy_from_accelerator_hours, "accelerator_hours",
                      "accelerator_power", unit="MWh")
             r.meter("it_energy", method="energy_from_accelerator_hours",
                     inputs=("accelerator_hours", "accelerator_power"))
     elif "it_energy" in r.central:
-        r.meter("it_energy", reported.get("it_energy") or energy)
-    if "facility_energy" in r.central:
-        r.meter("facility_energy", reported.get("facility_energy") or energy)
-    elif "it_energy" in r.central:
         if "pue" not in r.central:
-            r.set_assumed("pue", _assumption("pue", overrides, m.operator, year, "unknown"))
+            r.set_assumed("pue", _pue_assumption(r, m, overrides, year))
+            if power_rep and "it_energy" not in r.reported_names:
+                r.warnings.append(Warning_(
+                    "PUE_ASSUMED_ON_REPORTED_POWER",
+                    f"the report gives power per accelerator but no PUE: assumed PUE "
+                    f"{r.central['pue'].magnitude:g} ({r.assumed_inputs['pue'][0]}) is applied "
+                    "on top; "
+                    "if the reported power already includes PUE (Meta's cards say theirs is "
+                    "'adjusted for power usage effectiveness'), facility energy is "
+                    "overstated by that factor", model=m.name, field="pue"))
         r.derive("facility_energy", facility_energy_from_it_energy, "it_energy", "pue",
                  unit="MWh")
         r.meter("facility_energy", method="facility_energy_from_it_energy",
                 inputs=("it_energy", "pue"))
 
-    # emissions: location-based (or unspecified basis) derived; market-based only reported
-    if em_loc is not None:
-        r.set_reported("emissions", em_loc)
-        r.meter("emissions", em_loc)
-    elif "facility_energy" in r.central:
-        if "carbon_intensity" not in r.central:
-            r.set_assumed("carbon_intensity", _assumption("carbon_intensity", overrides,
-                                                          m.location, year, "world"))
-        r.derive("emissions", emissions_from_energy, "facility_energy", "carbon_intensity",
-                 unit="tCO2e")
-        r.meter("emissions", method="emissions_from_energy",
-                inputs=("facility_energy", "carbon_intensity"))
-        m_emissions = r.meters["emissions"]
-        r.meters["emissions"] = Meter(**{**m_emissions.__dict__, "basis": "location"})
-    if em_mkt is not None:
-        r.set_reported("emissions_market", em_mkt)
-        r.meter("emissions_market", em_mkt)
 
-    # cost
-    if "cost" in r.central:
-        r.meter("cost", reported["cost"])
-    elif has_hours or "accelerator_hours" in r.central:
-        if "gpu_hour_price" not in r.central:
-            r.set_assumed("gpu_hour_price", _assumption(
-                "gpu_hour_price", overrides, _price_key(acc), year, "default"))
-        r.derive("cost", cost_from_accelerator_hours, "accelerator_hours", "gpu_hour_price",
-                 unit="USD")
-        r.meter("cost", method="cost_from_accelerator_hours",
-                inputs=("accelerator_hours", "gpu_hour_price"))
+def _figure(m: ModelDisclosure, name: str, alias: str) -> Figure | None:
+    return _pick(m, name) or _pick(m, alias)
 
-    for name in ("pue", "carbon_intensity", "gpu_hour_price", "mfu", "accelerator_power"):
-        if name in r.central and name not in r.meters and name in r.assumed_inputs:
-            fig = reported.get(name) if name not in overrides else None
-            if fig is not None:
-                r.meter(name, fig)
-            else:
-                r.meter(name)
-    return Footprint(report_id=d.report_id, model=m.name, kind=m.kind,
-                     meters=dict(sorted(r.meters.items(), key=lambda kv: _ORDER.get(kv[0], 99))),
-                     route=tuple(dict.fromkeys(r.route)), accelerator=m.accelerator,
-                     assumptions=tuple(a.to_dict() for a in r.used.values()),
-                     warnings=tuple(r.warnings), samples=samples, seed=seed,
-                     draws={k: r.samples[k].to(parse_unit(r.meters[k].unit)).magnitude
-                            for k in _DRAWN if k in r.meters and k in r.samples})
+
+def _pue_assumption(r: _Run, m: ModelDisclosure, overrides: dict[str, reg.Assumption],
+                    year: int | None) -> reg.Assumption:
+    if "pue" in overrides:
+        return overrides["pue"]
+    a = reg.lookup("pue", m.operator, year, "unknown")
+    if m.operator and a.applies_to.lower() != m.operator.lower():
+        r.warnings.append(Warning_("PUE_OPERATOR_NOT_FOUND",
+                                   f"no PUE row for operator {m.operator!r}: used {a.id}",
+                                   model=m.name, field="pue"))
+    return a
+
+
+def _intensity_assumption(r: _Run, m: ModelDisclosure, overrides: dict[str, reg.Assumption],
+                          year: int | None) -> reg.Assumption:
+    if "carbon_intensity" in overrides:
+        return overrides["carbon_intensity"]
+    a, note = reg.carbon_intensity_for(m.location, year)
+    if note is not None:
+        r.warnings.append(Warning_(note[0], note[1], model=m.name, field="carbon_intensity"))
+    return a
+
+
+def facility_energy_from_pue_adjusted_power(accelerator_hours, accelerator_power):  # noqa: ANN001, ANN201
+    """Facility energy = GPU-hours x power per accelerator already adjusted for PUE [MWh].
+
+    Parameters
+    ----------
+    accelerator_hours : pint.Quantity [hour]
+    accelerator_power : pint.Quantity [W]
+        Power per accelerator that the report says includes the facility overhead.
+
+    Returns
+    -------
+    pint.Quantity [MWh]
+
+    References
+    ----------
+    Meta, Llama 2 / 3 / 3.1 model cards, "Carbon Footprint": "Power Consumption: peak power
+    capacity per GPU device for the GPUs used adjusted for power usage efficiency".
+    """
+    check_dimension(accelerator_power, "accelerator_power")
+    return (accelerator_hours * accelerator_power).to("MWh")
+
+
+def embodied_emissions_from_hours(accelerator_hours, embodied_per_accelerator,  # noqa: ANN001, ANN201
+                                  hardware_lifetime, hardware_utilisation):  # noqa: ANN001
+    """Embodied (manufacturing) emissions amortised over the GPU-hours of the run.
+
+    Parameters
+    ----------
+    accelerator_hours : pint.Quantity [hour]
+    embodied_per_accelerator : pint.Quantity [kgCO2e]
+        Manufacturing emissions of one accelerator (with its host share, if the row says so).
+    hardware_lifetime : pint.Quantity [year]
+    hardware_utilisation : pint.Quantity [dimensionless]
+        Share of the lifetime the hardware is in use.
+
+    Returns
+    -------
+    pint.Quantity [tCO2e]
+        embodied x hours / (lifetime x utilisation); never added to operational emissions.
+
+    References
+    ----------
+    Luccioni, Viguier, Ligozat 2022, "Estimating the Carbon Footprint of BLOOM", sec. 4.1
+    (150 kgCO2e per A100; 6-year lifetime at 85 % use).
+
+    Examples
+    --------
+    >>> embodied_emissions_from_hours(Q_(1_082_990, "hour"), Q_(150, "kgCO2e"),
+    ...                               Q_(6, "year"), Q_(0.85, "")).to("tCO2e")
+    <Quantity(3.63365812, 'tCO2e')>
+    """
+    return (embodied_per_accelerator * accelerator_hours
+            / (hardware_lifetime * hardware_utilisation)).to("tCO2e")
+
+
+def _embodied(r: _Run, acc: reg.Accelerator | None, overrides: dict[str, reg.Assumption],
+              year: int | None) -> None:
+    r.set_assumed("embodied_per_accelerator", _assumption(
+        "embodied_emissions", overrides, acc.id if acc else None, year, "default"))
+    for name in ("hardware_lifetime", "hardware_utilisation"):
+        r.set_assumed(name, _assumption(name, overrides, acc.id if acc else None, year,
+                                        "default"))
+    r.derive("embodied_emissions", embodied_emissions_from_hours, "accelerator_hours",
+             "embodied_per_accelerator", "hardware_lifetime", "hardware_utilisation",
+             unit="tCO2e")
+    r.meter("embodied_emissions", method="embodied_emissions_from_hours",
+            inputs=("accelerator_hours", "embodied_per_accelerator", "hardware_lifetime",
+                    "hardware_utilisation"))
+
+
+def with_checkpoint_overhead(x, checkpoint_overhead):  # noqa: ANN001, ANN201
+    """x x (1 + overhead): checkpointing, restarts and failures on top of the final run.
+
+    Parameters
+    ----------
+    x : pint.Quantity [any]
+        GPU-hours, energy, emissions or cost of the final run.
+    checkpoint_overhead : pint.Quantity [dimensionless]
+
+    Returns
+    -------
+    pint.Quantity [unit of x]
+    """
+    return x * (1 + checkpoint_overhead.to("dimensionless"))
+
+
+def with_development_multiplier(x, development_multiplier):  # noqa: ANN001, ANN201
+    """x x multiplier: the whole development effort from the final run [unit of x]."""
+    return x * development_multiplier.to("dimensionless")
+
+
+_SCALED = ("accelerator_hours", "it_energy", "facility_energy", "emissions", "cost",
+           "embodied_emissions")
+
+
+def _apply_overheads(r: _Run, opted: tuple[str, ...]) -> None:
+    """Scale the run's meters by the opted-in overheads; keep ``<meter>_final_run``."""
+    fns = {"checkpoint_overhead": with_checkpoint_overhead,
+           "development_multiplier": with_development_multiplier}
+    for name in _SCALED:
+        if name not in r.meters:
+            continue
+        base = f"{name}_final_run"
+        r.meters[base] = r.meters[name]
+        for store in (r.central, r.samples, r.assumed_inputs, r.scope):
+            if name in store:
+                store[base] = store[name]
+        unit = f"{r.central[base].units}"
+        for k in opted:
+            r.derive(name, fns[k], name, k, unit=unit)
+        if "development_multiplier" in opted:
+            r.scope[name] = "development (whole project)"
+        r.meter(name, method=fns[opted[-1]].__name__, inputs=(base, *opted))
+        r.meters[name] = replace(r.meters[name], basis=r.meters[base].basis)
 
 
 _DRAWN = ("training_compute", "training_compute_6nd", "training_compute_hardware",
@@ -490,7 +702,11 @@ _DRAWN = ("training_compute", "training_compute_6nd", "training_compute_hardware
 _ORDER = {k: i for i, k in enumerate((
     "accelerator_hours", "training_compute", "training_compute_6nd",
     "training_compute_hardware", "accelerator_power", "it_energy", "pue", "facility_energy",
-    "carbon_intensity", "emissions", "emissions_market", "gpu_hour_price", "cost", "mfu"))}
+    "carbon_intensity", "emissions", "emissions_market", "gpu_hour_price", "cost", "mfu",
+    "energy", "implied_mfu", "implied_accelerator_power", "implied_pue",
+    "implied_carbon_intensity", "embodied_emissions", "accelerator_hours_final_run",
+    "it_energy_final_run", "facility_energy_final_run", "emissions_final_run",
+    "cost_final_run", "embodied_emissions_final_run"))}
 
 
 def accelerator_power_from_tdp(tdp, tdp_fraction):  # noqa: ANN001, ANN201

@@ -7,9 +7,14 @@ and strings in the record; :attr:`Figure.quantity` gives the pint Quantity.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import os
+import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from importlib import resources
@@ -173,6 +178,61 @@ class ModelDisclosure:
         return cls(**d)
 
 
+#: Fields whose value may be zero (a market-based 0 tCO2e, a free run); all others must be > 0.
+NON_NEGATIVE_FIELDS = {"emissions", "embodied_emissions", "carbon_intensity", "cost"}
+
+
+def check_values(d: dict[str, Any], *, where: str = "record") -> None:
+    """Check the values of a schema-valid disclosure dict beyond what JSON Schema can say.
+
+    Rules: every figure's value is a finite number (or null); its unit parses and has the
+    dimension of its field; ``pue`` >= 1; ``mfu`` in (0, 1]; emissions, carbon intensity and
+    cost >= 0; every other field > 0 (no negative or zero hours).
+
+    Parameters
+    ----------
+    d : dict
+        A disclosure as read from JSON (already validated against the schema).
+    where : str
+        The file, named in the message.
+
+    Raises
+    ------
+    SchemaError
+        Naming ``where``, the JSON path of the figure (``models/0/figures/2/value``), the
+        value and the rule it breaks.
+    """
+    from audit.errors import AuditError
+
+    for i, m in enumerate(d.get("models", ())):
+        for j, f in enumerate(m.get("figures", ())):
+            path = f"{where}: field models/{i}/figures/{j}"
+            name, value = f["field"], f["value"]
+            if value is None:
+                continue
+            if isinstance(value, bool) or not math.isfinite(float(value)):
+                raise SchemaError(f"{path}/value: {value!r} is not a finite number "
+                                  f"({name} of {m['name']!r})")
+            try:
+                q = quantity(float(value), f["unit"], field=_dim_field(name))
+            except AuditError as exc:
+                raise SchemaError(f"{path}/unit: {exc}") from None
+            mag = float(q.to_base_units().magnitude) if name not in ("pue", "mfu") else float(
+                q.to("dimensionless").magnitude)
+            rule = None
+            if name == "pue" and mag < 1:
+                rule = "PUE is facility / IT energy and cannot be below 1"
+            elif name == "mfu" and not 0 < mag <= 1:
+                rule = "MFU must be in (0, 1]"
+            elif name in NON_NEGATIVE_FIELDS and mag < 0:
+                rule = "must not be negative"
+            elif name not in NON_NEGATIVE_FIELDS and mag <= 0:
+                rule = "must be positive"
+            if rule:
+                raise SchemaError(f"{path}/value: {name}={value:g} {f['unit']} of "
+                                  f"{m['name']!r}: {rule}")
+
+
 @dataclass(frozen=True)
 class Disclosure:
     """What one report discloses, per model, with its source."""
@@ -201,6 +261,7 @@ class Disclosure:
     @classmethod
     def from_dict(cls, d: dict[str, Any], *, where: str = "disclosure") -> Disclosure:
         validate(d, "disclosure", where=where)
+        check_values(d, where=where)
         return cls(report_id=d["report_id"], source=dict(d["source"]),
                    models=tuple(ModelDisclosure.from_dict(m) for m in d["models"]),
                    warnings=tuple(Warning_(**w) for w in d.get("warnings", ())))
@@ -298,6 +359,22 @@ class Flag:
         return d
 
 
+def _read_json(p: Path) -> Any:
+    """The JSON value in file ``p``; typed errors naming the file."""
+    from audit.errors import MissingInputError
+
+    if not p.is_file():
+        raise MissingInputError(f"{p}: no such file")
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise SchemaError(f"{p}: not valid JSON ({exc})") from None
+    except UnicodeDecodeError:
+        raise SchemaError(f"{p}: not UTF-8 text; a record is UTF-8 JSON") from None
+    except RecursionError:
+        raise SchemaError(f"{p}: JSON nested too deeply to be a disclosure record") from None
+
+
 def load_disclosure(path: str | os.PathLike[str]) -> Disclosure:
     """Read and validate a disclosure record (JSON file).
 
@@ -308,15 +385,8 @@ def load_disclosure(path: str | os.PathLike[str]) -> Disclosure:
     SchemaError
         If it is not JSON, or fails ``schemas/disclosure.schema.json`` (field and rule named).
     """
-    from audit.errors import MissingInputError
-
     p = Path(path)
-    if not p.is_file():
-        raise MissingInputError(f"{p}: no such file")
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise SchemaError(f"{p}: not valid JSON ({exc})") from None
+    data = _read_json(p)
     if isinstance(data, list):  # a file written by `extract -o` holds a list
         raise SchemaError(f"{p}: holds a list of records; read it with load_disclosures()")
     return Disclosure.from_dict(data, where=str(p))
@@ -324,17 +394,20 @@ def load_disclosure(path: str | os.PathLike[str]) -> Disclosure:
 
 def load_disclosures(path: str | os.PathLike[str]) -> list[Disclosure]:
     """Read a JSON file holding one disclosure record or a list of them (validated)."""
-    from audit.errors import MissingInputError
-
     p = Path(path)
-    if not p.is_file():
-        raise MissingInputError(f"{p}: no such file")
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise SchemaError(f"{p}: not valid JSON ({exc})") from None
+    data = _read_json(p)
     items = data if isinstance(data, list) else [data]
     return [Disclosure.from_dict(d, where=f"{p}[{i}]") for i, d in enumerate(items)]
+
+
+def _file_mode() -> int:
+    """0o666 less the process umask: the mode ``open()`` would give a new file."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _file_mode()
 
 
 def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> Path:
@@ -347,11 +420,81 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> Path:
         with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8",
                                                                 "newline": ""})) as fh:
             fh.write(text)
+        os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600; give the usual rw-r--r--
         os.replace(tmp, p)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return p
+
+
+def safe_filename(name: str, fallback: str = "report", max_len: int = 80) -> str:
+    """A file name made from a report or model name that cannot leave its folder.
+
+    Parameters
+    ----------
+    name : str
+        Any text (a report id, a model name, an attacker's ``../../x``).
+    fallback : str
+        The name when nothing usable is left.
+    max_len : int
+        Longest name [characters]; a longer one is cut and given a hash suffix, so two long
+        names stay distinct.
+
+    Returns
+    -------
+    str
+        Lower-case letters, digits, ``.``, ``_`` and ``-`` only; no path separator, no
+        control character, no leading or trailing dot or dash, no ``..``.
+
+    Examples
+    --------
+    >>> safe_filename("../../etc/passwd")
+    'etc-passwd'
+    >>> safe_filename("Llama 3.1 405B")
+    'llama-3.1-405b'
+    """
+    s = re.sub(r"[^a-z0-9._-]+", "-", name.lower())
+    s = re.sub(r"\.{2,}", ".", s)
+    s = re.sub(r"-{2,}", "-", s).strip(".-_")
+    if len(s) > max_len:
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+        s = s[:max_len - 9].rstrip(".-_") + "-" + digest
+    return s or fallback
+
+
+def path_inside(root: str | os.PathLike[str], rel: str) -> Path:
+    """``root / rel``, refusing a ``rel`` that resolves outside ``root``.
+
+    Raises
+    ------
+    SchemaError
+        If ``rel`` leaves ``root`` (absolute, ``..``, a symlink out).
+    """
+    base = Path(root)
+    path = (base / rel).resolve()
+    if not path.is_relative_to(base.resolve()):
+        raise SchemaError(f"{rel!r}: would be written outside {base}; refusing")
+    return base / rel
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary path beside ``path`` (same suffix), renamed to ``path`` on success.
+
+    For writers that take a file name (matplotlib's ``savefig``): the file appears whole or
+    not at all; on an error or Ctrl-C the temporary file is removed.
+    """
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.stem}.", suffix=p.suffix)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, _FILE_MODE)
+        os.replace(tmp, p)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def dump_json(obj: Any) -> str:
@@ -361,4 +504,5 @@ def dump_json(obj: Any) -> str:
 
 __all__ = ["Figure", "ModelDisclosure", "Disclosure", "Meter", "Footprint", "Flag",
            "Warning_", "load_disclosure", "load_disclosures", "validate", "schema",
-           "write_atomic", "dump_json"]
+           "write_atomic", "dump_json", "safe_filename", "path_inside", "atomic_path",
+           "check_values"]

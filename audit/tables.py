@@ -8,6 +8,7 @@ columns; threshold verdicts follow.
 
 from __future__ import annotations
 
+import html
 import math
 from typing import Any
 
@@ -27,7 +28,7 @@ METERS: dict[str, tuple[str, str]] = {
 }
 MARKERS = {"reported": "r", "derived": "d", "assumed": "a"}
 LEGEND = ("r = reported; d = derived from reported figures; a = depends on an assumption "
-          "(see the audit sheet for its source); [low-high] = 5-95 % interval")
+          "(see the audit sheet for its source); [low–high] = 5-95 % interval")
 
 
 def marker(m: Meter) -> str:
@@ -101,16 +102,28 @@ def comparison_frame(footprints: list[Footprint], flags: list[Flag]) -> pd.DataF
                         f"{key}_status": "assumed" if marker(m) == "a" else m.status})
         row.update(verdicts.get((fp.report_id, fp.model), {}))
         rows.append(row)
+    if not rows:  # keep the header: a run where every file failed still has a table
+        return pd.DataFrame(columns=["report_id", "model", "kind", "accelerator"] + [
+            f"{k}{s}" for k in METERS for s in ("", "_low", "_high", "_unit", "_status")])
     return pd.DataFrame(rows)
 
 
 def display_frame(footprints: list[Footprint], flags: list[Flag]) -> pd.DataFrame:
-    """Human-readable comparison: formatted values with intervals and markers."""
+    """Human-readable comparison: formatted values with intervals, markers and verdicts.
+
+    Each meter cell reads ``value (marker) [low–high]``: three significant figures, the
+    status marker (r, d, a) and the 5-95 % interval where it is not a single value.
+    Location- and market-based emissions are side by side; the last column lists the
+    threshold verdicts (with P(exceed) where uncertain).
+    """
     verdicts: dict[tuple[str, str], list[str]] = {}
     for f in flags:
         if f.verdict != "unknown":
+            p = (f" (P={f.p_exceed:.2f})" if f.verdict == "uncertain" and f.p_exceed is not None
+                 else "")
             verdicts.setdefault((f.report_id, f.model), []).append(
-                f"{f.regime}: {f.verdict}")
+                f"{f.regime}: {f.verdict}{p}")
+    columns = ["report", "model"] + [f"{t} [{u}]" for t, u in METERS.values()] + ["thresholds"]
     rows = []
     for fp in footprints:
         row = {"report": fp.report_id, "model": fp.model}
@@ -122,15 +135,31 @@ def display_frame(footprints: list[Footprint], flags: list[Flag]) -> pd.DataFram
             v, lo, hi = _convert(m, unit)
             cell = f"{sig(v)} ({marker(m)})"
             if lo is not None and hi is not None and not math.isclose(lo, hi, rel_tol=1e-9):
-                cell += f" [{sig(lo, 2)}-{sig(hi, 2)}]"
+                cell += f" [{sig(lo, 2)}–{sig(hi, 2)}]"
             row[f"{title} [{unit}]"] = cell
         row["thresholds"] = "; ".join(verdicts.get((fp.report_id, fp.model), [])) or "-"
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=columns)
 
 
-def render(df: pd.DataFrame, fmt: str) -> str:
-    """Render a frame as ``md``, ``csv``, ``html``, ``tex`` or ``json`` text."""
+def render(df: pd.DataFrame, fmt: str, *, title: str = "footprint-audit") -> str:
+    """Render a frame as ``md``, ``csv``, ``html``, ``tex`` or ``json`` text.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A :func:`display_frame` (md, html, tex) or :func:`comparison_frame` (csv, json).
+    fmt : str
+        ``md`` (GitHub table and legend), ``csv``, ``html`` (a self-contained page),
+        ``tex`` (a booktabs ``tabular``), ``json`` (a list of records).
+    title : str
+        Title of the HTML page.
+
+    Raises
+    ------
+    ValueError
+        For an unknown format.
+    """
     from tabulate import tabulate
 
     if fmt == "md":
@@ -139,13 +168,39 @@ def render(df: pd.DataFrame, fmt: str) -> str:
     if fmt == "csv":
         return df.to_csv(index=False, lineterminator="\n")
     if fmt == "html":
-        return df.to_html(index=False, na_rep="", border=0)
+        body = (f"<h1>{html.escape(title)}</h1>\n"
+                + df.to_html(index=False, na_rep="", border=0, escape=True)
+                + f"\n<p>{html.escape(LEGEND)}</p>\n")
+        return html_page(title, body)
     if fmt == "tex":
-        return tabulate(df, headers="keys", tablefmt="latex_booktabs", showindex=False,
-                        disable_numparse=True) + "\n"
+        return ("% footprint-audit comparison; needs \\usepackage{booktabs}\n% " + LEGEND
+                + "\n" + tabulate(df, headers="keys", tablefmt="latex_booktabs",
+                                  showindex=False, disable_numparse=True) + "\n")
     if fmt == "json":
         return df.to_json(orient="records", indent=1, force_ascii=False) + "\n"
     raise ValueError(f"unknown format {fmt!r}; use md, csv, html, tex or json")
+
+
+STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;
+max-width:72rem;padding:0 1rem;color:#1a1a1a;line-height:1.45}
+h1{font-size:1.6rem}h2{font-size:1.3rem;margin-top:2rem;border-bottom:1px solid #ccc}
+h3{font-size:1.05rem;margin-top:1.2rem}
+table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.88rem}
+th,td{border:1px solid #d0d0d0;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f3f3f3}tr:nth-child(even) td{background:#fafafa}
+code{background:#f2f2f2;padding:0 .2rem;border-radius:3px;font-size:.85em}
+img{max-width:100%;height:auto}.status-r{color:#1a7f37}.status-d{color:#0550ae}
+.status-a{color:#9a6700;font-weight:bold}
+"""
+
+
+def html_page(title: str, body: str) -> str:
+    """A self-contained HTML5 page (inline style, no external resource)."""
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n"
+            f"<body>\n{body}</body>\n</html>\n")
 
 
 def flags_frame(flags: list[Flag]) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import tokenize
 from importlib import resources
 from typing import Any
 
@@ -122,8 +123,8 @@ def parse_unit(text: str) -> pint.Unit:
         s = "dimensionless"
     try:
         unit = ureg.parse_units(s)
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError,
-            TypeError, AttributeError, SyntaxError, AssertionError) as exc:
+    except (pint.errors.PintError, ValueError, TypeError, AttributeError, SyntaxError,
+            AssertionError, KeyError, IndexError, ZeroDivisionError, tokenize.TokenError) as exc:
         raise UnitError(f"unit {text!r} does not parse ({exc}); use a unit such as "
                         "'MWh', 'tCO2e', 'gCO2e/kWh', 'hour', 'FLOP', 'USD'") from None
     return unit

@@ -35,3 +35,9 @@ def shared_cases() -> Path:
 @pytest.fixture(scope="session")
 def reference() -> Path:
     return _shared("reference")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_shared_extraction_cache(tmp_path_factory):
+    """Tests never read or write the user's extraction cache: one fresh folder per run."""
+    os.environ["FOOTPRINT_AUDIT_CACHE"] = str(tmp_path_factory.mktemp("extract-cache"))

@@ -24,10 +24,11 @@ def test_run_writes_three_outputs_with_25_models(tmp_path, capsys):
     flags = pd.read_csv(out / "flags.csv")
     row = flags[(flags.model == "GPT-3") & (flags.regime == "eu-ai-act-art51")].iloc[0]
     assert row.verdict == "below" and row.estimate == pytest.approx(3.14e23)
-    # a second run refuses to overwrite without --force
+    # a second run refuses to overwrite without --force (checked before auditing)
+    capsys.readouterr()
     assert main(["run", "-o", str(out), "--samples", "500"]) == 1
-    assert "--force" in capsys.readouterr().err
-    assert main(["run", "-o", str(out), "--samples", "500", "--force"]) == 0
+    err = capsys.readouterr().err.strip()
+    assert "OutputExistsError" in err and "--force" in err and "\n" not in err
 
 
 def test_estimate_worked_example(capsys):
@@ -115,9 +116,85 @@ def test_thresholds_as_of(capsys):
 
 
 def test_readme_api_example_runs(corpus, monkeypatch, capsys):
-    code = README.read_text().split("```python\n", 1)[1].split("```", 1)[0]
+    blocks = [b.split("```", 1)[0] for b in README.read_text().split("```python\n")[1:]]
     monkeypatch.chdir(Path(__file__).resolve().parents[1])
-    exec(compile(code, "README.md", "exec"), {})
+    for code in blocks:
+        exec(compile(code, "README.md", "exec"), {})
     out = capsys.readouterr().out
+    assert len(blocks) >= 2 and "LLaMA-65B" not in out and "tCO2e" in out
     assert "Llama 3.1 405B 30840000.0 hour reported" in out
     assert "above 3.65e+25 FLOP 6ND" in out
+
+
+COMMANDS = ["run", "audit", "extract", "estimate", "thresholds", "eval", "assumptions"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command, capsys):
+    with pytest.raises(SystemExit) as e:
+        main([command, "--help"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    assert "example:" in out and f"footprint-audit {command}" in out
+
+
+def test_main_help_lists_examples_and_exit_codes(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "examples:" in out and "exit codes: 0 ok, 1" in out
+
+
+def test_help_starts_without_heavy_imports():
+    """`footprint-audit --help` imports neither pandas, pint, matplotlib nor pdfplumber."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from audit.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('pandas', 'pint', 'matplotlib', 'pdfplumber', 'numpy', "
+            "'jsonschema') if m in sys.modules]\nprint('HEAVY', heavy)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       timeout=60)
+    assert "HEAVY []" in r.stdout, r.stdout + r.stderr
+
+
+def test_quiet_and_verbose_after_the_command(capsys):
+    from audit.pipeline import default_registry
+
+    rec = str(default_registry() / "llama2-card.json")
+    assert main(["audit", rec, "--samples", "300", "--format", "csv", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(["audit", rec, "--samples", "300", "--format", "csv", "-v"]) == 0
+    err = capsys.readouterr().err
+    assert "[1/1]" in err and "1 file: 1 report audited" in err
+    assert main(["-q", "assumptions", "list"]) == 0
+
+
+def test_output_dash_is_stdout(tmp_path, monkeypatch, capsys):
+    from audit.pipeline import default_registry
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["audit", str(default_registry() / "llama2-card.json"), "--samples", "300",
+                 "--format", "json", "-o", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["report_id"] == "llama2-card"
+    assert not list(tmp_path.iterdir())
+
+
+def test_assumptions_show_and_unknown_id(capsys):
+    assert main(["assumptions", "show", "pue-google-2023"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == "pue-google-2023"
+    assert main(["assumptions", "show", "A100 80GB"]) == 0
+    assert "nvidia-a100" in capsys.readouterr().out
+    assert main(["assumptions", "show", "pue-gogle-2023"]) == 1
+    assert "closest: pue-google-2023" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as e:
+        main(["assumptions", "show"])
+    assert e.value.code == 2
+
+
+def test_limit_defaults_agree_with_the_pipeline():
+    from audit import cli, pipeline
+
+    assert cli.DEFAULT_MAX_PAGES == pipeline.DEFAULT_MAX_PAGES
+    assert cli.DEFAULT_TIME_BUDGET == pipeline.DEFAULT_TIME_BUDGET

@@ -61,3 +61,38 @@ def test_dense_peaks_from_datasheets():
 def test_unknown_accelerator_lists_close_matches():
     with pytest.raises(reg.UnknownAssumptionError, match="closest"):
         reg.accelerator("nvidia-a1000")
+
+
+@pytest.mark.parametrize(("text", "keys"), [
+    ("US", ["US"]), ("France", ["FR"]), ("US-VA", ["US-VA", "US"]),
+    ("Council Bluffs, Iowa", ["US-IA", "US"]), ("us-central1", ["gcp:us-central1", "US"]),
+    ("Jean Zay, Paris, France", ["FR"]), ("world", []), (None, []),
+    ("Tbilisi, Georgia", []), ("Washington, D.C., USA", ["US"])])
+def test_location_keys(text, keys):
+    assert reg.location_keys(text) == keys
+
+
+CI_ROWS = [a for a in ROWS if a.quantity == "carbon_intensity" and a.applies_to != "world"]
+
+
+@pytest.mark.parametrize("a", CI_ROWS, ids=[a.id for a in CI_ROWS])
+def test_every_grid_row_is_reachable_by_its_location(a):
+    row, note = reg.carbon_intensity_for(a.applies_to, a.year)
+    assert (row.id, note) == (a.id, None)
+
+
+def test_carbon_intensity_year_and_fallbacks():
+    assert reg.carbon_intensity_for("AE", 2024)[0].id == "ci-ae-2022"  # newest <= year
+    row, note = reg.carbon_intensity_for(None, 2023)
+    assert row.id == "ci-world-2023" and note[0] == "CI_WORLD_FALLBACK"
+    row, note = reg.carbon_intensity_for("US-NY", 2023)
+    assert row.id == "ci-us-2023" and note[0] == "CI_LOCATION_FALLBACK"
+
+
+@pytest.mark.parametrize(("name", "value"), [("checkpoint_overhead", 0.05),
+                                              ("development_multiplier", 2.0)])
+def test_opt_in_rows_from_registry(name, value):
+    a = reg.override(name, "registry")
+    assert a.value == value and a.low <= a.value <= a.high and not a.override
+    assert a.source_id in reg.sources()
+    assert reg.override(name, "0" if name == "checkpoint_overhead" else "1").override

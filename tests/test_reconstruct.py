@@ -188,3 +188,105 @@ def test_hardware_and_6nd_side_by_side():
     hw = fp.meters["training_compute_hardware"]
     assert 2e25 < hw.value < 6e25  # 30.84M h x 989 TFLOP/s x MFU 0.38 ~ 4.2e25
     assert any(w.code == "COMPUTE_METHODS_RATIO" for w in fp.warnings)
+
+
+# --- embodied emissions, opt-in overheads, location, scope --------------------------------
+
+def _hours_only(hours=1_082_990, location="FR", scope="pretraining", **figs):
+    extra = tuple(Figure(k, v, u) for k, (v, u) in figs.items())
+    return _disclosure(Figure("accelerator_hours", hours, "hour", scope=scope), *extra,
+                       accelerator="nvidia-a100-sxm4-80gb", location=location,
+                       operator="idris", year=2022)
+
+
+def test_embodied_bloom_luccioni2022_table3():
+    # Luccioni et al. 2022, sec. 4.1 / Table 3: 11.2 t embodied for BLOOM's 1,082,990 GPU-h
+    # = (150 kg per A100 + 2,500 kg per 8-GPU server / 8) x hours / (6 y x 85 %); printed to
+    # 0.1 t.  (pint's year is 365.25 days.)
+    over = {"embodied_emissions": override("embodied_emissions", "462.5 kgCO2e"),
+            "hardware_lifetime": override("hardware_lifetime", "6 year"),
+            "hardware_utilisation": override("hardware_utilisation", "0.85")}
+    (fp,) = reconstruct(_hours_only(), samples=500, overrides=over)
+    emb = fp.meters["embodied_emissions"]
+    assert emb.value == pytest.approx(11.2, abs=0.05)
+    assert emb.method == "embodied_emissions_from_hours" and emb.unit == "tCO2e"
+
+
+def test_embodied_default_rows_and_never_added():
+    (fp,) = reconstruct(_hours_only(), samples=2000)
+    emb = fp.meters["embodied_emissions"]
+    # 150 kgCO2e x 1,082,990 h / (5 y x 8,766 h/y x 0.85)
+    assert emb.value == pytest.approx(150 * 1_082_990 / (5 * 8766 * 0.85) / 1e3)
+    assert set(emb.assumptions) == {"embodied-per-accelerator-default",
+                                    "hardware-lifetime-default",
+                                    "hardware-utilisation-default"}
+    assert emb.low < emb.value < emb.high
+    em = fp.meters["emissions"]
+    assert em.value == pytest.approx(fp.meters["facility_energy"].value
+                                     * fp.meters["carbon_intensity"].value / 1e3)
+
+
+def test_overheads_off_by_default():
+    (fp,) = reconstruct(_hours_only(), samples=200)
+    assert not [k for k in fp.meters if k.endswith("_final_run")]
+    assert not {"checkpoint_overhead", "development_multiplier"} & {
+        a["quantity"] for a in fp.assumptions}
+
+
+def test_checkpoint_overhead_opt_in_scales_and_records():
+    base = reconstruct(_hours_only(), samples=500)[0]
+    over = {"checkpoint_overhead": override("checkpoint_overhead", "0.1")}
+    (fp,) = reconstruct(_hours_only(), samples=500, overrides=over)
+    for name in ("accelerator_hours", "it_energy", "facility_energy", "emissions", "cost",
+                 "embodied_emissions"):
+        assert fp.meters[name].value == pytest.approx(base.meters[name].value * 1.1), name
+        assert fp.meters[f"{name}_final_run"].value == pytest.approx(base.meters[name].value)
+        assert "override-checkpoint_overhead" in fp.meters[name].assumptions
+    assert fp.meters["accelerator_hours"].status == "derived"
+    assert fp.meters["accelerator_hours_final_run"].status == "reported"
+    assert fp.meters["training_compute"].value == pytest.approx(
+        base.meters["training_compute"].value)  # the model's compute is the final run's
+    assert "with_checkpoint_overhead" in fp.route
+
+
+def test_development_multiplier_from_registry():
+    over = {"development_multiplier": override("development_multiplier", "registry")}
+    (fp,) = reconstruct(_hours_only(), samples=2000, overrides=over)
+    hours = fp.meters["accelerator_hours"]
+    assert hours.value == pytest.approx(2 * 1_082_990)  # registry row value 2 (range 1-3.5)
+    assert hours.low < hours.value < hours.high
+    assert hours.scope == "development (whole project)"
+    assert "development-multiplier-default" in hours.assumptions
+    assert fp.meters["accelerator_hours_final_run"].scope == "pretraining"
+
+
+@pytest.mark.parametrize(("location", "row", "code"), [
+    ("FR", "ci-fr-2023", None), ("Virginia, USA", "ci-us-va-2023", None),
+    ("gcp:europe-west4", "ci-gcp-europe-west4-2023", None),
+    ("New York", "ci-us-2023", "CI_LOCATION_FALLBACK"),
+    (None, "ci-world-2023", "CI_WORLD_FALLBACK"),
+    ("Atlantis", "ci-world-2023", "CI_LOCATION_NOT_FOUND")],
+    ids=["country", "us-state", "cloud-region", "state-without-row", "none", "unknown"])
+def test_carbon_intensity_by_location(location, row, code):
+    (fp,) = reconstruct(_hours_only(location=location), samples=200)
+    assert fp.meters["carbon_intensity"].assumptions == (row,)
+    codes = [w.code for w in fp.warnings if w.code.startswith("CI_")]
+    assert codes == ([code] if code else [])
+
+
+def test_scope_carried_by_derived_meters():
+    (fp,) = reconstruct(_hours_only(scope="pretraining"), samples=200)
+    for name in ("accelerator_hours", "it_energy", "facility_energy", "emissions", "cost"):
+        assert fp.meters[name].scope == "pretraining", name
+
+
+def test_pue_override_on_pue_adjusted_power():
+    # a card whose power already includes PUE: no PUE unless the user asks for one
+    d = _disclosure(Figure("accelerator_hours", 1e6, "hour"),
+                    Figure("accelerator_power", 700, "W",
+                           label="Power (W), adjusted for power usage effectiveness"))
+    (fp,) = reconstruct(d, samples=200)
+    assert fp.meters["facility_energy"].value == pytest.approx(700)
+    assert "pue" not in fp.meters
+    (over,) = reconstruct(d, samples=200, overrides={"pue": override("pue", "1.5")})
+    assert over.meters["facility_energy"].value == pytest.approx(700 * 1.5)

@@ -61,3 +61,32 @@ def test_schemas_ship_in_the_wheel(tmp_path):
     for n in ("disclosure", "footprint", "flag"):
         assert f"audit/schemas/{n}.schema.json" in names
     assert "audit/data/accelerators.csv" in names
+
+
+def test_write_atomic_gives_the_usual_file_mode(tmp_path):
+    import os
+
+    p = write_atomic(tmp_path / "t.csv", "a\n")
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert p.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_records_in_the_registry_pass_the_value_rules():
+    from audit.records import check_values
+
+    for f in sorted(default_registry().glob("*.json")):
+        check_values(json.loads(f.read_text(encoding="utf-8")), where=str(f))
+
+
+def test_market_based_zero_is_allowed_but_zero_hours_are_not(tmp_path):
+    good = json.loads((default_registry() / "llama2-card.json").read_text())
+    figs = good["models"][0]["figures"]
+    figs.append({"field": "emissions", "value": 0, "unit": "tCO2e", "basis": "market"})
+    p = tmp_path / "r.json"
+    p.write_text(json.dumps(good))
+    load_disclosure(p)
+    figs.append({"field": "training_duration", "value": 0, "unit": "day"})
+    p.write_text(json.dumps(good))
+    with pytest.raises(SchemaError, match=r"training_duration=0 day.*must be positive"):
+        load_disclosure(p)

@@ -1,44 +1,92 @@
 """Extraction: report PDFs and model cards -> schema-checked :class:`Disclosure` records.
 
-``extract(path)`` reads a PDF (pdfplumber) or a Markdown card, interprets its tables
-(:mod:`audit.extract.tables`) and its prose (:data:`audit.extract.figures.PROSE_PATTERNS`),
-and attributes every figure to a model row:
+``extract(path)`` reads a PDF (:mod:`audit.extract.pdf`: words, columns, tables in reading
+order) or a Markdown card (:mod:`audit.extract.markdown`), interprets its tables
+(:mod:`audit.extract.tables`) and its prose (:mod:`audit.extract.prose`), and attributes
+every figure to a model row (:mod:`audit.extract.attribution`):
 
-- a table row's figures belong to the row's model; a ``Total`` row is an aggregate;
-- a prose figure belongs to the one model its sentence names; a sentence that names none
-  belongs to the report's subject: its single model, or, when the report's tables list
-  several models, the document-level aggregate.
+- a table row's figures belong to the row's model; a ``Total`` row is an aggregate; a row
+  named only by its size (``6.7B``, ``1B``) belongs to the report's model of that size;
+- a prose figure belongs to the model the sentence names nearest before it (or the report's
+  subject: its single model, or its document-level aggregate);
+- a figure a caption states once for a whole table (PUE, grid intensity) belongs to every
+  row of that table.
 
-Every figure keeps page (or card section), locator and the text matched.
+Then, as an auditor reads a report:
+
+- a restatement is one disclosure: a prose figure that repeats, for the same model, a value
+  a table gives (on the same or a later page; anywhere in a card) or that earlier prose
+  gave, is dropped, and so is a second table cell with the same value.  Sizes (parameters,
+  tokens) are static: the first statement wins - the model's cost-table row, else the
+  earliest page (a table before prose on that page; in a card, tables before prose), so an
+  abstract's ``671B total parameters`` beats a benchmark table's ``# Total Params`` row;
+  a parameter count that only repeats the size in the model's name (``7B`` for LLaMA-7B)
+  gives way to a measured one (``6.7B``); a family-level size (``Llama 2 ... 2 trillion
+  tokens``, ``our models ... 8B parameters``) is dropped where the model rows give sizes;
+- sizes quoted for models the report says nothing else about (related work: ``Qwen2-1.5B
+  was trained on 7 trillion tokens``) are dropped; figures quoted for other models that the
+  report does give costs for (``DeepSeek 67B requires 300.6K GPU hours``) stay theirs;
+- a per-trillion-token rate with a token count gives ``accelerator_hours`` as a *derived*
+  figure (method ``accelerator_hours_from_rate``, inputs named);
+- soft problems become warnings on the Disclosure (:mod:`audit.extract.checks`).
+
+Every figure keeps page (or card section), locator (table and row, or ``text``) and the
+text matched.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
+import json
+import os
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from audit.errors import ExtractionError, MissingInputError
-from audit.extract.figures import PROSE_PATTERNS, RATE_RE, parse_number
+from audit.extract import checks
+from audit.extract.attribution import (
+    _AGGREGATE_RE,
+    Models,
+    canon,
+    family_of,
+    is_anaphor,
+    main_model,
+    pick,
+    size_token,
+    size_value,
+)
 from audit.extract.markdown import Passage, read_card
-from audit.extract.tables import RowResult, Table, interpret
-from audit.records import Disclosure, Figure, ModelDisclosure, Warning_, validate
-from audit.units import parse_unit
+from audit.extract.prose import Hit, sentence_figures
+from audit.extract.tables import SIZE_RE, RowResult, Table, interpret
+from audit.records import (
+    Disclosure,
+    Figure,
+    ModelDisclosure,
+    Warning_,
+    dump_json,
+    validate,
+    write_atomic,
+)
 
 CARD_SUFFIXES = {".md", ".markdown", ".txt", ".mdx"}
 # Figures that a table's caption or its surrounding prose states once for all its rows.
 SHARED_FIELDS = {"pue", "carbon_intensity"}
-_MODEL_RE = re.compile(
-    r"\b([A-Z][A-Za-z]*[a-z][A-Za-z]*(?:[- ](?:[A-Z][a-z]+))?[- ]?(?:V|v)?\d+(?:\.\d+)?"
-    r"(?:[- ]\d+(?:\.\d+)?[BMK](?:-A?\d+[BM])?)?)(?![\w.])")
-_NOT_MODELS = re.compile(r"^(?:Table|Figure|Fig|Section|Appendix|Eq|Equation|Step|Stage|Top|"
-                         r"Version|Page|Phase|Level|Round|Part|Chapter|Layer|In|On|At|By|"
-                         r"Since|From|To|For|Of|And|The|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
-                         r"Oct|Nov|Dec|January|February|March|April|June|July|August|"
-                         r"September|October|November|December|Python|Claude|Qwen|Mistral)\b")
+SIZE_FIELDS = {"n_parameters", "n_active_parameters", "n_tokens"}
+COST_FIELDS = {"accelerator_hours", "energy", "emissions", "accelerator_power", "cost",
+               "accelerator_count", "training_compute", "accelerator_hours_per_trillion_tokens"}
+#: Values within this relative difference are the same disclosure restated [-] (the scoring
+#: tolerance of the answer key; ``3.3M`` restates ``3,311,616``).
+SAME_VALUE = 0.005
+#: A printed parameter count within this fraction of the size in a model's name is the
+#: measured count behind the rounded name (LLaMA-7B: 6.7B; Granite 3.0 1B-A400M: 1.3B) [-].
+NOMINAL_SPREAD = 0.35
 _RELEVANT = re.compile(r"gpu|tpu|hour|energy|power|carbon|co\s*2|emission|pue|flop|compute|"
-                       r"cost|\$|train|token|param|kwh|mwh|days?|chips?", re.I)
+                       r"cost|\$|train|token|param|kwh|mwh|days?|weeks?|months?|chips?|mfu|"
+                       r"utili[sz]ation|activated|\d\s*[x×]\s*\d", re.I)
 
 
 def _sha256(path: Path) -> str:
@@ -51,8 +99,7 @@ def _sha256(path: Path) -> str:
 
 def norm_name(name: str) -> str:
     """Normalised model name for matching (case, spaces, hyphens, parentheses dropped)."""
-    n = re.sub(r"\(.*?\)", "", name)
-    return re.sub(r"[\s\-_.,/]+", "", n).lower()
+    return canon(name)
 
 
 def report_id_for(path: Path) -> str:
@@ -61,186 +108,402 @@ def report_id_for(path: Path) -> str:
     return slug or "report"
 
 
-def _main_model(passages: list[Passage], title: str | None) -> str | None:
-    if title and _MODEL_RE.search(title):
-        return _MODEL_RE.search(title).group(1)
-    counts: Counter[str] = Counter()
-    for p in passages[:2]:
-        for m in _MODEL_RE.finditer(p.text):
-            name = m.group(1)
-            if _NOT_MODELS.match(name) or re.search(r"\b(?:19|20)\d\d$", name):
-                continue
-            counts[name] += 1
-    if not counts:
-        return None
-    return counts.most_common(1)[0][0]
-
-
-def _sentences(passage: Passage):
-    text = re.sub(r"-\n(?=[a-z])", "", passage.text)
+def sentences(passage: Passage):
+    """The sentences of a passage (hyphenation and line breaks joined)."""
+    text = re.sub(r"(?<=[a-z])-\n(?=[a-z])", "", passage.text)
+    text = re.sub(r"\\?\*\\?\*|__", "", text)  # Markdown bold: "**39.3**M GPU hours"
     text = re.sub(r"\s*\n\s*", " ", text)
-    yield from (s for s in re.split(r"(?<=[.!?;])\s+(?=[A-Z(•*])", text) if s.strip())
+    parts = re.split(r"(?<=[.!?;])\s+(?=[A-Z(•*\"“\[])", text)
+    out: list[str] = []
+    for part in parts:
+        if out and _ABBREV_END.search(out[-1]):
+            out[-1] += " " + part
+        else:
+            out.append(part)
+    yield from (s for s in out if s.strip())
 
 
-def _prose_figures(sentence: str, passage: Passage) -> list[Figure]:
-    out: list[Figure] = []
-    spans: list[tuple[int, int]] = []
-    for field, pattern, unit in PROSE_PATTERNS:
-        for m in pattern.finditer(sentence):
-            span = m.span("n")
-            if any(a <= span[0] < b for a, b in spans):
-                continue  # a number already read as another field
-            num = parse_number(m.group("n"))
-            if num is None:
-                continue
-            u = unit.format(u=m.group("u")) if "{u}" in unit else unit
-            u = f"{parse_unit(u):~}" if u != "dimensionless" else u
-            f = field
-            if f == "accelerator_hours" and RATE_RE.search(sentence[max(0, span[0] - 80):
-                                                                    span[1] + 60]):
-                f = "accelerator_hours_per_trillion_tokens"
-            if f in ("n_parameters", "n_tokens") and not num.suffixed:
-                continue  # "12 layers", "4096 tokens" of context: not sizes
-            if f == "cost" and not num.suffixed and num.value < 1000:
-                continue
-            if f == "training_duration" and not re.search(r"train|took|took|run|pre-?train",
-                                                          sentence, re.I):
-                continue
-            spans.append(m.span())
-            lo = max(0, m.start() - 40)
-            out.append(Figure(field=f, value=num.value, unit=u, bound=num.bound,
-                              page=passage.page, section=passage.section, locator="text",
-                              text=sentence[lo:m.end() + 40].strip()))
-    return out
+_ABBREV_END = re.compile(r"(?:\bet al|\be\.g|\bi\.e|\bFig|\bEq|\bvs|\bapprox|\bNo|\bSec|"
+                         r"\bcf|\bresp)\.$")
 
 
-def _names_in(sentence: str, known: dict[str, str]) -> list[str]:
-    s = norm_name(sentence)
-    hits = [orig for key, orig in known.items() if key and key in s]
-    # keep the longest names only ("llama3170b" over "llama3")
-    return [h for h in hits if not any(h != o and norm_name(h) in norm_name(o) for o in hits)]
+@dataclass
+class _Item:
+    fig: Figure
+    order: int
+    table: bool
+    cost_table: bool = False  # a row that also gives costs: the model's primary disclosure
+
+
+@dataclass
+class _Slot:
+    name: str
+    kind: str
+    items: list[_Item] = field(default_factory=list)
+    acc: Counter = field(default_factory=Counter)
+
+
+class _Slots(dict):
+    def get_slot(self, name: str, kind: str) -> _Slot:
+        key = ("A:" if kind == "aggregate" else "M:") + canon(name)
+        if key not in self:
+            self[key] = _Slot(name, kind)
+        return self[key]
+
+
+def _accelerator_test():
+    from audit.assumptions import find_accelerator
+
+    def is_acc(text: str) -> bool:
+        return len(text) < 30 and find_accelerator(text) is not None
+
+    return is_acc, find_accelerator
+
+
+def _models(rows: list[RowResult], passages: list[Passage], title: str | None,
+            is_acc, fallback: str) -> Models:  # noqa: ANN001
+    """The report's main model, family, and whether it is about several models."""
+    main, plural = main_model(title, [p.text for p in passages[:4]], is_acc)
+    cost_rows = [r for r in rows if r.kind == "model" and r.name and any(
+        f.field in COST_FIELDS for f in r.figures)]
+    family = family_of(main) if main else None
+
+    def row_label(r: RowResult) -> str:
+        label = re.sub(r"\s*\(.*?\)\s*", " ", r.name).strip()
+        if SIZE_RE.fullmatch(label) and family:
+            return f"{family} {label}"  # Gemma 3's "1B" row
+        return label
+
+    names = [row_label(r) for r in cost_rows]
+    distinct = {canon(n): n for n in names}.values()  # one model on two rows counts once
+    fams = Counter(family_of(n) for n in distinct if size_token(n))
+    multi = plural
+    if fams:
+        fam, n = fams.most_common(1)[0]
+        if n >= 2:  # two rows of one family (or of bare sizes: "8B", "70B")
+            multi = True
+            if not main or canon(fam) == canon(family or "") or not canon(main).startswith(
+                    canon(fam)):
+                family = fam  # the table's spelling of the family ("Granite 3.0")
+    models = Models(main=main, family=family, multi=multi, is_accelerator=is_acc)
+    if fams and not main:
+        models.main = family or None
+    if not models.main and not models.multi:
+        models.main = fallback  # a report that names no model is about its own model
+    for r, n in zip(cost_rows, names, strict=True):
+        if r.size and not size_token(n) and main and canon(main).startswith(canon(n)):
+            continue  # "VibeThinker" with Size 1.5B is the main model, VibeThinker-1.5B
+        models.add(n, r.size)
+    models.main = _sized_main(models, passages)
+    if models.main:
+        models.add(models.main)
+    if not multi:
+        models.multi = _speaks_of_models(passages)
+    return models
+
+
+def _sized_main(models: Models, passages: list[Passage]) -> str | None:
+    """``SmolLM2`` -> ``SmolLM2-1.7B`` when page one gives its size and the text uses that
+    spelling; else the main model unchanged."""
+    main = models.main
+    if not main or size_token(main) or models.multi:
+        return main
+    first = [p for p in passages if p.page in (None, 1)][:3]
+    for p in first:
+        for s in sentences(p):
+            for h in sentence_figures(s):
+                if h.field != "n_parameters":
+                    continue
+                size = _size_text(h.value)
+                spelt = re.compile(re.escape(main) + r"[- ]" + re.escape(size) + r"\b")
+                for q in passages:
+                    m = spelt.search(q.text)
+                    if m:
+                        return m.group(0)
+    return main
+
+
+def _size_text(value: float) -> str:
+    for div, suf in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if value >= div:
+            return f"{value / div:g}{suf}"
+    return f"{value:g}"
+
+
+def _speaks_of_models(passages: list[Passage]) -> bool:
+    """True when a sentence giving a cost speaks of several models (``our models``)."""
+    for p in passages:
+        for s in sentences(p):
+            if _AGGREGATE_RE.search(s) and any(h.field in COST_FIELDS and h.bound != "upper"
+                                               for h in sentence_figures(s)):
+                return True
+    return False
 
 
 def _assemble(report_id: str, source: dict, tables: list[Table], passages: list[Passage],
               title: str | None) -> Disclosure:
-    from audit.assumptions import find_accelerator
-
-    main = _main_model(passages, title)
+    is_acc, find_accelerator = _accelerator_test()
     rows: list[RowResult] = []
     for t in tables:
-        rows += interpret(t, main, lambda c: find_accelerator(c) is not None and len(c) < 30)
-    models: dict[str, dict] = {}
-
-    def slot(name: str, kind: str) -> dict:
-        key = norm_name(name) if kind == "model" else "__aggregate__" + norm_name(name)
-        if key not in models:
-            models[key] = {"name": name, "kind": kind, "figures": [], "acc": Counter()}
-        return models[key]
-
-    cost_fields = {"accelerator_hours", "energy", "emissions", "accelerator_power", "cost"}
-    for r in rows:
-        s = slot(r.name, r.kind)
-        if any(f.field in cost_fields for f in r.figures) and not s.get("named_by_cost"):
-            s["name"], s["named_by_cost"] = r.name, True  # the cost table's spelling wins
-        s["figures"] += r.figures
-        if r.accelerator_printed:
-            s["acc"][r.accelerator_printed] += 1
-    table_models = {norm_name(s["name"]): s["name"] for s in models.values()
-                    if s["kind"] == "model"}
-    multi = len(table_models) > 1
-    known = dict(table_models)
-    if main:
-        known.setdefault(norm_name(main), main)
-    doc_accs: Counter[str] = Counter()
-    for p in passages:
-        for sent in _sentences(p):
-            acc = find_accelerator(sent) if _RELEVANT.search(sent) else None
-            if acc:
-                doc_accs[acc] += 1
-            if not _RELEVANT.search(sent):
-                continue
-            figs = _prose_figures(sent, p)
-            if not figs:
-                continue
-            names = _names_in(sent, known)
-            shared = [f for f in figs if f.field in SHARED_FIELDS]
-            rows_here = [] if names else [
-                m for m in models.values() if m["kind"] == "model" and any(
-                    f.locator != "text" and f.page == p.page and f.section == p.section
-                    for f in m["figures"])]
-            if shared and len(rows_here) > 1:
-                # a caption's PUE or grid factor applies to every row of the table it captions
-                for m in rows_here:
-                    m["figures"] += shared
-                figs = [f for f in figs if f.field not in SHARED_FIELDS]
-                if not figs:
-                    continue
-            if len(names) == 1:
-                s = slot(names[0], "model")
-            elif multi or not main:
-                s = slot(f"{main or title or report_id} (document)", "aggregate")
-            else:
-                s = slot(main, "model")
-            s["figures"] += figs
+        rows += interpret(t, is_acc)
+    models = _models(rows, passages, title, is_acc, source.get("title") or report_id)
+    slots = _Slots()
     warnings: list[Warning_] = []
+    for r in rows:
+        name, kind = models.row_name(r)
+        s = slots.get_slot(name, kind)
+        if kind == "model":
+            models.add(name, r.size)
+        cost = any(f.field in COST_FIELDS for f in r.figures)
+        s.items += [_Item(f, r.order, True, cost) for f in r.figures]
+        if r.accelerator_printed:
+            s.acc[r.accelerator_printed] += 1
+        warnings += checks.word_cells(name, r.words, passages)
+        warnings += [Warning_(code, f"{name}: {msg}", model=name, field=fld)
+                     for code, fld, msg in r.notes]
+    doc_accs: Counter[str] = Counter()
+    meta = _metadata_figures(passages)
+    if meta:
+        slots.get_slot(*models.subject()).items += [_Item(f, 0, True) for f in meta]
+    for p in passages:
+        if p.section == "front matter":
+            continue
+        doc_accs.update(_prose(p, models, slots, warnings, find_accelerator))
+    for s in slots.values():
+        s.items = _dedupe(s, slots)
+    _drop_unrelated_sizes(slots, models)
     out = []
     doc_acc = doc_accs.most_common(1)[0][0] if doc_accs else None
-    for s in models.values():
-        figs = _dedupe(s["figures"])
+    for s in slots.values():
+        figs = [i.fig for i in sorted(s.items, key=lambda i: i.order)]
+        figs += checks.derived_hours(figs)
         if not figs:
             continue
-        printed = s["acc"].most_common(1)[0][0] if s["acc"] else None
+        printed = s.acc.most_common(1)[0][0] if s.acc else None
         acc_id = find_accelerator(printed) if printed else doc_acc
-        out.append(ModelDisclosure(name=s["name"], kind=s["kind"], figures=tuple(figs),
+        out.append(ModelDisclosure(name=s.name, kind=s.kind, figures=tuple(figs),
                                    accelerator=acc_id, accelerator_printed=printed))
-    warnings += _total_checks(out)
+    warnings += models.notes
+    warnings += checks.document_warnings(out, passages, tables)
     d = Disclosure(report_id=report_id, source=source, models=tuple(out),
-                   warnings=tuple(warnings))
+                   warnings=tuple(_unique(warnings)))
     validate(d.to_dict(), "disclosure", where=source.get("file", report_id))
     return d
 
 
-def _dedupe(figs: list[Figure]) -> list[Figure]:
+def _metadata_figures(passages: list[Passage]) -> list[Figure]:
+    """Hugging Face ``co2_eq_emissions`` metadata: ``emissions`` is in grams (hub spec)."""
+    out = []
+    for p in passages:
+        if p.section != "front matter" or "co2_eq_emissions" not in p.text:
+            continue
+        block = p.text.split("co2_eq_emissions", 1)[1]
+        m = re.search(r"^\s*emissions\s*:\s*([0-9][0-9.eE+-]*)\s*$", block, re.M)
+        if m:
+            scope = re.search(r"^\s*training_type\s*:\s*(.+?)\s*$", block, re.M)
+            out.append(Figure(field="emissions", value=float(m.group(1)), unit="gCO2e",
+                              section="front matter", locator="metadata co2_eq_emissions",
+                              text=m.group(0).strip(), label="co2_eq_emissions.emissions",
+                              scope=scope.group(1).strip() if scope else None))
+    return out
+
+
+def _unique(ws: list[Warning_]) -> list[Warning_]:
     seen, out = set(), []
-    for f in figs:
-        key = (f.field, f.value, f.unit, f.page, f.section, f.basis, f.scope, f.locator == "text")
+    for w in ws:
+        key = (w.code, w.model, w.field, w.message)
         if key not in seen:
             seen.add(key)
-            out.append(f)
+            out.append(w)
     return out
 
 
-def _total_checks(models: list[ModelDisclosure]) -> list[Warning_]:
-    """Warn where a table's Total row is not the sum of its model rows."""
-    out = []
-    for agg in (m for m in models if m.kind == "aggregate"):
-        for fig in agg.figures:
-            if fig.locator == "text" or fig.value is None:
+def _prose(p: Passage, models: Models, slots: _Slots, warnings: list[Warning_],
+           find_accelerator) -> Counter:  # noqa: ANN001
+    """Read one passage's sentences into the slots; return the accelerators it names."""
+    accs: Counter[str] = Counter()
+    prev: tuple[str, str] | None = None
+    for k, sent in enumerate(sentences(p)):
+        relevant = bool(_RELEVANT.search(sent))
+        acc = find_accelerator(sent) if relevant else None
+        if acc:
+            accs[acc] += 1
+        hits = sentence_figures(sent) if relevant else []
+        warnings += checks.sentence_warnings(sent, hits, p) if relevant else []
+        mentions = models.mentions(sent)
+        if not hits:
+            named = [m for m in mentions if m.kind in ("model", "foreign", "aggregate")]
+            if named:  # the sentence's subject: the first model it names
+                prev = models.target(named[0])
+            continue
+        fields = [h.field for h in hits]
+        sentence_target = None
+        prev_scope: str | None = None
+        for i, h in enumerate(hits):
+            same = [j for j, f in enumerate(fields) if f == h.field]
+            m = pick(h.start, h.end, sent, mentions, i, same)
+            if m is None and is_anaphor(sent) and prev is not None:
+                tgt = prev
+            elif m is False:
+                tgt = models.subject()
+            else:
+                tgt = models.target(m)
+            if tgt is None:
+                warnings.append(Warning_(
+                    "AMBIGUOUS_MODEL", f"{_where(p)}: {h.field}={h.value:g} {h.unit} is about "
+                    f"{m.name}, not one of this report's models (no name and size say which); "
+                    f"not attributed: {h.text!r}", field=h.field))
                 continue
-            table = fig.locator.split(", row")[0]
-            parts = [f for m in models if m.kind == "model" for f in m.figures
-                     if f.field == fig.field and f.basis == fig.basis and f.scope == fig.scope
-                     and f.locator and f.locator.split(", row")[0] == table
-                     and f.page == fig.page and f.section == fig.section]
-            if len(parts) < 2:
+            sentence_target = tgt
+            if h.field == "mfu" and h.value > 1:
+                continue  # warned by checks.sentence_warnings
+            if h.bound == "upper":
+                warnings.append(Warning_(
+                    "UPPER_BOUND_ONLY", f"{_where(p)}: {h.field} is only bounded: "
+                    f"below {h.value:g} {h.unit} ({h.text!r}); kept as a bound, not a figure",
+                    model=tgt[0], field=h.field))
                 continue
-            total = sum(p.quantity.to(fig.unit).magnitude for p in parts)
-            if abs(total - fig.value) > 0.02 * abs(fig.value):
-                out.append(Warning_("TOTAL_ROW_MISMATCH",
-                                    f"{table}: {agg.name} {fig.field} is {fig.value:g} "
-                                    f"{fig.unit} but the {len(parts)} model rows sum to "
-                                    f"{total:g}; the total counts something not listed",
-                                    model=agg.name, field=fig.field))
-    return out
+            fig = _figure(h, sent, hits, i, p, prev_scope)
+            prev_scope = fig.scope
+            if fig.field in SHARED_FIELDS and m is None and _shared(fig, p, slots):
+                continue
+            slots.get_slot(*tgt).items.append(_Item(fig, p.order + k, False))
+        prev = sentence_target or prev
+    return accs
+
+
+def _where(p: Passage) -> str:
+    return f"p. {p.page}" if p.page is not None else (p.section or "card")
+
+
+def _figure(h: Hit, sent: str, hits: list[Hit], i: int, p: Passage,
+            prev_scope: str | None) -> Figure:
+    lo = hits[i - 1].end if i > 0 else 0
+    before = sent[lo:h.start].lower()
+    hi = hits[i + 1].start if i + 1 < len(hits) else len(sent)
+    after = sent[h.end:hi].lower()
+    basis = None
+    if h.field in ("emissions", "carbon_intensity"):
+        basis = "market" if "market" in before else "location" if "location" in before else (
+            checks.sentence_basis(sent) if len(hits) == 1 else None)
+    scope = h.scope or (None if h.field in ("n_parameters", "n_active_parameters") else
+                        checks.scope_near(before, after, prev_scope, sent))
+    fld = "embodied_emissions" if h.field == "emissions" and "embodied" in before else h.field
+    return Figure(field=fld, value=h.value, unit=h.unit, bound=h.bound, page=p.page,
+                  section=p.section, locator="text", text=h.text, basis=basis, scope=scope)
+
+
+def _shared(fig: Figure, p: Passage, slots: _Slots) -> bool:
+    """A caption's PUE or grid factor goes to every row of the table(s) beside it."""
+    rows_here = [s for s in slots.values() if s.kind == "model" and any(
+        i.table and i.fig.page == p.page and i.fig.section == p.section for i in s.items)]
+    if len(rows_here) < 2:
+        return False
+    for s in rows_here:
+        s.items.append(_Item(fig, 0, False))
+    return True
+
+
+def _same(a: Figure, b: Figure) -> bool:
+    if a.field != b.field or a.value is None or b.value is None:
+        return False
+    if a.basis and b.basis and a.basis != b.basis:
+        return False
+    try:
+        va = a.quantity.to(b.unit).magnitude if a.unit != b.unit else a.value
+    except Exception:  # noqa: BLE001 - units of another dimension are simply not the same
+        return False
+    if b.value == 0:
+        return va == 0
+    return abs(va - b.value) <= SAME_VALUE * abs(b.value)
+
+
+def _precedence(it: _Item) -> tuple:
+    """Reading precedence: sizes by page (a card has none), then tables before prose."""
+    if it.fig.field in SIZE_FIELDS:
+        return (0, not it.cost_table, it.fig.page or 0, not it.table, it.order)
+    return (1, 0, not it.table, it.order)
+
+
+def _restates(it: _Item, k: _Item) -> bool:
+    """True when ``it`` repeats ``k`` (same field and value), which comes first."""
+    if not _same(it.fig, k.fig):
+        return False
+    if it.fig.field in SIZE_FIELDS or not it.table and not k.table or it.table and k.table:
+        return True
+    if not it.table and k.table:  # prose after a table: a restatement, unless on an earlier page
+        return not (it.fig.page is not None and k.fig.page is not None
+                    and it.fig.page < k.fig.page)
+    return False
+
+
+def _dedupe(s: _Slot, slots: _Slots) -> list[_Item]:
+    """Drop restatements: repeated table cells, prose repeating a table or earlier prose."""
+    kept: list[_Item] = []
+    for it in sorted(s.items, key=_precedence):
+        if not any(_restates(it, k) for k in kept):
+            kept.append(it)
+    kept = _nominal_sizes(s, kept)
+    if s.kind == "aggregate":
+        models = [o for o in slots.values() if o.kind == "model"]
+        table_tokens = any(i.table and i.fig.field == "n_tokens" for m in models for i in m.items)
+        kept = [it for it in kept if it.table or not (
+            it.fig.field in ("n_parameters", "n_active_parameters")
+            or it.fig.field == "n_tokens" and (table_tokens or any(
+                _same(it.fig, o.fig) for m in models for o in m.items)))]
+    return kept
+
+
+def _nominal_sizes(s: _Slot, items: list[_Item]) -> list[_Item]:
+    """A parameter count that only repeats the size in the model's name (``7B`` for
+    LLaMA-7B) gives way to a measured one (``6.7B``)."""
+    tok = size_token(s.name)
+    nominal = size_value(tok) if tok else None
+    params = [i for i in items if i.fig.field == "n_parameters" and i.fig.value]
+    if not nominal or len(params) < 2:
+        return items
+    measured = [i for i in params if abs(i.fig.value - nominal) > SAME_VALUE * nominal
+                and abs(i.fig.value - nominal) <= NOMINAL_SPREAD * nominal]
+    if not measured:
+        return items
+    return [i for i in items if not (i in params and i not in measured)]
+
+
+def _drop_unrelated_sizes(slots: _Slots, models: Models) -> None:
+    """Sizes of models the report gives no cost for are related work, not disclosures."""
+    main = canon(models.main or "#")
+    family = canon(models.family or "#")
+    for s in slots.values():
+        if s.kind != "model" or canon(s.name) == main:
+            continue
+        if size_token(s.name) and canon(family_of(s.name)) == family:
+            continue  # SmolLM2-360M beside SmolLM2-1.7B: the report's own smaller model
+        if not any(i.fig.field not in SIZE_FIELDS for i in s.items):
+            s.items = []
 
 
 def extract_text(text: str, *, report_id: str = "text", file: str | None = None) -> Disclosure:
     """Extract figures from a text or Markdown report held in memory.
 
+    Parameters
+    ----------
+    text : str
+        The report (Markdown, or plain text with ``|``-separated tables).
+    report_id : str
+        Slug of the report (lower case, digits, ``.-_``).
+    file : str, optional
+        The file it came from, recorded in ``source``.
+
+    Returns
+    -------
+    Disclosure
+
     Raises
     ------
     ExtractionError
         If an HTML table in the text cannot be parsed.
+    SchemaError
+        If ``report_id`` is not a valid slug.
     """
     tables, passages, title = read_card(text, where=file or report_id)
     source = {"title": title or report_id, "doc_type": "card" if file else "text"}
@@ -249,7 +512,40 @@ def extract_text(text: str, *, report_id: str = "text", file: str | None = None)
     return _assemble(report_id, source, tables, passages, title)
 
 
-def extract(path: str | Path, *, max_pages: int | None = None) -> Disclosure:
+def cache_dir() -> Path | None:
+    """Folder of the per-file extraction cache, or None when caching is off.
+
+    ``FOOTPRINT_AUDIT_CACHE`` names the folder (``off`` or ``0`` disables it); the default is
+    ``$XDG_CACHE_HOME/footprint-audit`` (``~/.cache/footprint-audit``).
+    """
+    env = os.environ.get("FOOTPRINT_AUDIT_CACHE")
+    if env is not None:
+        return None if env.strip().lower() in ("", "0", "off", "false", "no") else Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "footprint-audit"
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """A hash of the extraction code and the accelerator aliases: a cached record is only
+    reused by the code that made it."""
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for f in sorted(here.glob("*.py")):
+        h.update(f.read_bytes())
+    h.update((here.parent / "data" / "accelerators.csv").read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _cache_path(sha: str, max_pages: int | None, prescan: bool) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    return folder / f"{sha}-{_code_fingerprint()}-{max_pages or 0}-{int(prescan)}.json"
+
+
+def extract(path: str | Path, *, max_pages: int | None = None, prescan: bool = True,
+            use_cache: bool = True) -> Disclosure:
     """Extract a disclosure record from a report PDF or a Markdown model card.
 
     Parameters
@@ -258,6 +554,12 @@ def extract(path: str | Path, *, max_pages: int | None = None) -> Disclosure:
         A ``.pdf`` report, or a ``.md`` / ``.txt`` model card.
     max_pages : int, optional
         Read at most this many PDF pages.
+    prescan : bool
+        PDFs: give pdfplumber's layout work only to pages whose text holds disclosure words
+        (:func:`audit.extract.pdf.scan_pages`); False reads every page.
+    use_cache : bool
+        Reuse the record extracted earlier from a file with the same sha256 by the same code
+        (see :func:`cache_dir`); the cache is written atomically.
 
     Returns
     -------
@@ -280,12 +582,32 @@ def extract(path: str | Path, *, max_pages: int | None = None) -> Disclosure:
         raise ExtractionError(f"{p}: empty file (0 bytes)")
     sha = _sha256(p)
     rid = report_id_for(p)
+    cached = _cache_path(sha, max_pages, prescan) if use_cache else None
+    if cached is not None and cached.is_file():
+        try:
+            d = Disclosure.from_dict(json.loads(cached.read_text(encoding="utf-8")),
+                                     where=str(cached))
+            return dataclasses.replace(d, report_id=rid,
+                                       source={**d.source, "file": str(p)})
+        except (ValueError, OSError):
+            pass  # a damaged cache entry is rebuilt below
+    d = _extract_file(p, sha, rid, max_pages, prescan)
+    if cached is not None:
+        try:
+            write_atomic(cached, dump_json(d.to_dict()))
+        except OSError:
+            pass  # a read-only cache folder only costs speed
+    return d
+
+
+def _extract_file(p: Path, sha: str, rid: str, max_pages: int | None,
+                  prescan: bool) -> Disclosure:
     if p.suffix.lower() == ".pdf":
         from audit.extract.pdf import read_pdf
 
-        tables, passages = read_pdf(p, max_pages=max_pages)
-        source = {"title": p.stem, "file": str(p), "sha256": sha, "doc_type": "pdf"}
-        return _assemble(rid, source, tables, passages, None)
+        tables, passages, title = read_pdf(p, max_pages=max_pages, prescan=prescan)
+        source = {"title": title or p.stem, "file": str(p), "sha256": sha, "doc_type": "pdf"}
+        return _assemble(rid, source, tables, passages, title)
     if p.suffix.lower() in CARD_SUFFIXES:
         try:
             text = p.read_text(encoding="utf-8")
@@ -297,4 +619,4 @@ def extract(path: str | Path, *, max_pages: int | None = None) -> Disclosure:
     raise ExtractionError(f"{p}: unsupported file type {p.suffix!r}; give a .pdf or .md file")
 
 
-__all__ = ["extract", "extract_text", "norm_name", "report_id_for"]
+__all__ = ["extract", "extract_text", "norm_name", "report_id_for", "sentences"]

@@ -2,10 +2,14 @@
 
 This module knows the vocabulary of training-cost disclosures.  It turns a printed number
 (``1,082,990``, ``3.3M``, ``1400K``, ``~455``, ``15T+``, ``8.35 × 1023`` whose superscript
-exponent the PDF text layer flattened, ``4.3e23``, ``1,11`` with a decimal comma) into a value
-and a bound, and a column header or a row label (``Time (GPU hours)``, ``Training
-Location-Based Greenhouse Gas Emissions (tons CO2eq)``) into a glossary field, unit, carbon
-basis and scope.  The rules are kinds of notation, never one document's strings.
+exponent the PDF text layer flattened, ``10^23``, ``4.3e23``, ``1,11`` with a decimal comma,
+``half a day``) into a value and a bound; a cell with its unit (``356MWh``, ``0.4 kW``,
+``57 gCO2eq/kWh``, ``24,690 kg``, ``118 days, 5 hours, 41 min``) into a value and a unit;
+and a column header or a row label (``Time (GPU hours)``, ``Training Location-Based
+Greenhouse Gas Emissions (tons CO2eq)``, ``A100 GPU hours taken on 300B tokens``) into a
+glossary field, unit, carbon basis and scope.  The rules are kinds of notation, never one
+document's strings.  The prose patterns (:data:`PROSE_PATTERNS`) live in
+:mod:`audit.extract.prose`.
 """
 
 from __future__ import annotations
@@ -15,21 +19,24 @@ from dataclasses import dataclass
 
 SUFFIX = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12, "G": 1e9}
 WORD_MULT = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+SMALL_WORDS = {"half a": 0.5, "half an": 0.5, "a quarter of a": 0.25, "one": 1, "two": 2,
+               "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+               "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 
+_APPROX = (r"(?P<approx>(?:~|∼|≈|approximately|approx\.|about|around|roughly|nearly|over|"
+           r"more than|fewer than|less than|under|up to|at least|below|above)\s*)?")
 # One number as printed.  Groups: approx marker, currency, mantissa, exponent forms, suffix.
 NUMBER_RE = re.compile(
-    r"(?P<approx>(?:~|∼|≈|approximately|approx\.|about|around|roughly|nearly|over|"
-    r"more than|less than|under|up to|at least)\s*)?"
-    r"(?P<cur>\$|USD\s?)?"
+    _APPROX + r"(?P<cur>\$|USD\s?)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:,\d{1,2}(?!\d))?)"
     r"(?:\s*(?:[×x]|\*)\s*10\s*(?:\^|\*\*)?\s*(?P<pow>[-−]?\d{1,2})"
-    r"|(?P<e>[eE][+-]?\d{1,3}))?"
-    r"(?:\s?(?P<suffix>[kKMBGT])(?![a-zA-Z])|\s(?P<word>thousand|million|billion|trillion)\b)?"
+    r"|(?P<e>[eE][-+−]?\d{1,3}))?"
+    r"(?:\s?(?P<suffix>(?-i:[kKMBGT]))(?![a-zA-Z])|\s(?P<word>thousand|million|billion|trillion)\b)?"
     r"(?P<plus>\+)?",
     re.I,
 )
-_UPPER_WORDS = ("less than", "under", "up to")
-_LOWER_WORDS = ("over", "more than", "at least")
+_UPPER_WORDS = ("less than", "fewer than", "under", "up to", "below")
+_LOWER_WORDS = ("over", "more than", "at least", "above")
 
 
 @dataclass(frozen=True)
@@ -73,10 +80,14 @@ def parse_number(text: str) -> Number | None:
     >>> parse_number("15T+").bound
     'lower'
     """
-    m = NUMBER_RE.search(text.replace("\u2009", " ").replace("\xa0", " "))
+    m = NUMBER_RE.search(_norm_space(text))
     if not m:
         return None
     return _number_from_match(m)
+
+
+def _norm_space(text: str) -> str:
+    return text.replace("\u2009", " ").replace("\xa0", " ").replace("\u202f", " ")
 
 
 def _number_from_match(m: re.Match[str]) -> Number:
@@ -85,10 +96,9 @@ def _number_from_match(m: re.Match[str]) -> Number:
         value = float(num.replace(",", "."))
     else:
         value = float(num.replace(",", ""))
-    if m.group("pow"):
-        value *= 10.0 ** int(m.group("pow").replace("−", "-"))
-    elif m.group("e"):
-        value *= 10.0 ** int(m.group("e")[1:])
+    exp = m.group("pow") or (m.group("e")[1:] if m.group("e") else None)
+    if exp:  # through the decimal string, so that 8.35 x 10^23 is exactly 8.35e23
+        value = float(f"{value!r}e{int(exp.replace('−', '-'))}")
     suffixed = False
     if m.group("suffix"):
         value *= SUFFIX[m.group("suffix")]
@@ -119,7 +129,7 @@ def is_numeric_cell(cell: str) -> bool:
     c = clean_cell(cell)
     return bool(re.fullmatch(
         r"(?:~|∼|≈)?\$?\d[\d,]*(?:\.\d+)?\s?(?:[kKMBT]\+?|\+|%|W|kW|MWh|kWh|GWh|h|"
-        r"days?|(?:×|x)\s*10\s*\d{1,2})?",
+        r"days?|(?:×|x)\s*10\s*\^?\s*[-−]?\d{1,2}|[eE][-−+]?\d{1,2})?\s*(?:\([^)]*\))?",
         c))
 
 
@@ -127,11 +137,149 @@ def clean_cell(cell: object) -> str:
     """Strip Markdown/HTML markup and escapes from a table cell."""
     s = "" if cell is None else str(cell)
     s = re.sub(r"<[^>]+>", " ", s)
+    s = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", s)  # [text](link) -> text
     s = s.replace("\\-", "-").replace("\\*", "*").replace("\\_", "_").replace("\\|", "|")
     s = re.sub(r"\*\*|__|(?<!\w)\*(?!\s)|(?<!\s)\*(?!\w)", "", s)
     return re.sub(r"\s+", " ", s).strip()
 
 
+# --------------------------------------------------------------------------------------------
+# Values with units (cells and list items)
+# --------------------------------------------------------------------------------------------
+_DURATION_UNITS = {"s": "s", "sec": "s", "second": "s", "min": "min", "minute": "min",
+                   "h": "hour", "hr": "hour", "hour": "hour", "d": "day", "day": "day",
+                   "week": "week", "month": "month", "year": "year"}
+_DUR_PART_RE = re.compile(r"(?P<n>\d+(?:[.,]\d+)?)\s*(?P<u>seconds?|secs?|minutes?|mins?|hours?|"
+                          r"hrs?|days?|weeks?|months?|years?)\b", re.I)
+_HOURS_PER = {"s": 1 / 3600, "min": 1 / 60, "hour": 1, "day": 24, "week": 168,
+              "month": 730.5, "year": 8766}
+
+
+def parse_duration(text: str) -> float | None:
+    """Hours in a compound duration such as ``118 days, 5 hours, 41 min``.
+
+    Returns
+    -------
+    float or None
+        The total in hours; None unless ``text`` has two or more duration parts.
+
+    Examples
+    --------
+    >>> round(parse_duration("118 days, 5 hours, 41 min"), 3)
+    2837.683
+    """
+    parts = list(_DUR_PART_RE.finditer(text))
+    if len(parts) < 2:
+        return None
+    total = 0.0
+    for p in parts:
+        u = _DURATION_UNITS[re.sub(r"s$", "", p.group("u").lower())]
+        total += float(p.group("n").replace(",", ".")) * _HOURS_PER[u]
+    return total
+
+
+_VALUE_UNIT_RE = re.compile(
+    r"^\s*(?P<u>(?:g|kg|t|tons?|tonnes?|metric tons?)\s*CO\s*2?\s*(?:e|eq)?\.?\s*(?:/|per)\s*"
+    r"(?:k|M)?Wh|(?:k|M|G)?Wh|(?:k|M)?W(?!h)|(?:g|kg|t|tons?|tonnes?|metric tons?)"
+    r"(?:\s*(?:of\s+)?CO\s*2?\s*(?:e|eq|equivalent)?\.?)?|(?:GPU|TPU|chip|accelerator)?[- ]?"
+    r"hours?|days?|weeks?|months?|years?|min(?:utes?)?|USD|%)(?![A-Za-z])", re.I)
+
+
+def unit_of(text: str) -> str | None:
+    """Registry unit for a unit as printed after a number (``kg CO2 eq.``, ``gCO2eq/kWh``,
+    ``kW``, ``MWh``, ``hours``), None if it is none of these."""
+    m = _VALUE_UNIT_RE.match(text)
+    if not m:
+        return None
+    u = re.sub(r"\s+", "", m.group("u").lower())
+    u = u.replace("metrictons", "t").replace("tonnes", "t").replace("tonne", "t")
+    u = u.replace("tons", "t").replace("ton", "t")
+    mass = re.match(r"^(g|kg|t)(?:of)?(co2?(?:e|eq|equivalent)?\.?)?((?:/|per)(k|m)?wh)?$", u)
+    if mass:
+        if mass.group(3):
+            return f"{mass.group(1)}CO2e/{(mass.group(4) or '').replace('m', 'M')}Wh"
+        return f"{mass.group(1)}CO2e"
+    if re.fullmatch(r"[kmg]?wh", u):
+        return {"wh": "Wh", "kwh": "kWh", "mwh": "MWh", "gwh": "GWh"}[u]
+    if re.fullmatch(r"[km]?w", u):
+        return {"w": "W", "kw": "kW", "mw": "MW"}[u]
+    if re.search(r"hours?$", u):
+        return "hour"
+    for k, v in (("day", "day"), ("week", "week"), ("month", "month"), ("year", "year"),
+                 ("min", "min")):
+        if u.startswith(k):
+            return v
+    if u == "usd":
+        return "USD"
+    if u == "%":
+        return "percent"
+    return None
+
+
+@dataclass(frozen=True)
+class Value:
+    """A cell's value with the unit printed next to it (None when the cell gives none)."""
+
+    value: float
+    unit: str | None
+    bound: str
+    text: str
+
+
+def parse_value(cell: str) -> Value | None:
+    """The number of a cell or list item and the unit printed after it.
+
+    Examples
+    --------
+    >>> parse_value("24,690 kg")
+    Value(value=24690.0, unit='kgCO2e', bound='exact', text='24,690 kg')
+    >>> parse_value("57 gCO2eq/kWh").unit
+    'gCO2e/kWh'
+    """
+    c = clean_cell(cell)
+    hours = parse_duration(c)
+    if hours is not None:
+        return Value(hours, "hour", "exact", c)
+    w = re.search(r"\b(?:about |around |approximately |~)?(half an?|a quarter of a)\s+"
+                  r"(hour|day|week|month|year)\b", c, re.I)
+    if w:
+        bound = "approximate" if re.search(r"about|around|approx|~", w.group(0)) else "exact"
+        return Value(SMALL_WORDS[w.group(1).lower()], w.group(2).lower(), bound, w.group(0))
+    m = NUMBER_RE.search(_norm_space(c))
+    if not m:
+        return None
+    num = _number_from_match(m)
+    rest = c[m.end():]
+    unit = "USD" if num.currency else unit_of(rest)
+    return Value(num.value, unit, num.bound, c)
+
+
+def rate_per_trillion_tokens(value: float, per_tokens: float) -> float:
+    """A rate per ``per_tokens`` tokens as a rate per 1e12 tokens.
+
+    Parameters
+    ----------
+    value : float
+        The printed rate [unit per ``per_tokens`` tokens], e.g. 3456 GPU-hours per 300B.
+    per_tokens : float
+        Its token denominator [tokens].
+
+    Returns
+    -------
+    float
+        ``value * 1e12 / per_tokens`` [unit per 1e12 tokens].
+
+    Examples
+    --------
+    >>> rate_per_trillion_tokens(3456, 300e9)
+    11520.0
+    """
+    return value * 1e12 / per_tokens
+
+
+# --------------------------------------------------------------------------------------------
+# Labels
+# --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Label:
     """What a column header or row label means."""
@@ -140,6 +288,7 @@ class Label:
     unit: str | None = None  # unit given by the label, if any
     basis: str | None = None
     scope: str | None = None
+    per_tokens: float | None = None  # a rate per this many tokens
 
 
 def _basis(text: str) -> str | None:
@@ -171,6 +320,47 @@ def _unit_in(text: str) -> str | None:
     return None
 
 
+_NOT_FIELDS = re.compile(
+    r"memory|footprint \(in gb\)|context|batch|vocab|layers?\b|embedding|inference|"
+    r"per (?:sample|query|request|image)|throughput|tokens?\s*/\s*s|/\s*sec|per second|"
+    r"latency|speed|learning rate|warm-?up|\bsteps?\b|epochs?|sequence|attention|heads?\b|"
+    r"\bdata\b|\bshards?\b|replica|dimension|knowledge cutoff|score|accuracy|"
+    r"\bdecode\b|\bprefill\b|\bmodel size\b(?!.*param)", re.I)
+_RATE_LABEL_RE = re.compile(r"(?:\bon|\bper|/)\s*(?P<n>\d+(?:\.\d+)?)?\s*(?P<m>[kKMBT])?\s*"
+                            r"tokens?\b", re.I)
+
+
+def _scope(t: str) -> str | None:
+    if "logit" in t:
+        return "logit generation"
+    if "pre-train" in t or "pretrain" in t:
+        return "pretraining"
+    if "post-train" in t:
+        return "post-training"
+    if "context extension" in t:
+        return "context extension"
+    if re.search(r"experiments|hyperparameter search|development", t):
+        return "experiments"
+    if re.search(r"final model", t):
+        return "final model"
+    return None
+
+
+_UNIT_ONLY = {"t": ("emissions", "tCO2e"), "tons": ("emissions", "tCO2e"),
+              "tonnes": ("emissions", "tCO2e"), "tco2e": ("emissions", "tCO2e"),
+              "tco2eq": ("emissions", "tCO2e"), "kg": ("emissions", "kgCO2e"),
+              "kgco2e": ("emissions", "kgCO2e"), "kgco2eq": ("emissions", "kgCO2e"),
+              "w": ("accelerator_power", "W"), "kw": ("accelerator_power", "kW"),
+              "mwh": ("energy", "MWh"), "kwh": ("energy", "kWh"), "gwh": ("energy", "GWh")}
+
+
+def _unit_only(t: str) -> tuple[str, str] | None:
+    """A header that is only a unit (``W``, ``Location t``, ``MWh``): the unit says the field."""
+    core = re.sub(r"location[- ]based|market[- ]based|\blocation\b|\bmarket\b|\btraining\b|"
+                  r"[()\s]", "", t)
+    return _UNIT_ONLY.get(core)
+
+
 def classify_label(text: str) -> Label | None:
     """Map a column header or row label to a glossary field.
 
@@ -183,7 +373,7 @@ def classify_label(text: str) -> Label | None:
     -------
     Label or None
         None when the label names nothing this project scores (e.g. "Context length",
-        "Memory footprint").
+        "Memory footprint", "Embedding Parameters", a benchmark name).
 
     Examples
     --------
@@ -191,29 +381,36 @@ def classify_label(text: str) -> Label | None:
     'market'
     >>> classify_label("Total power consumption (MWh)").field
     'energy'
+    >>> classify_label("A100 GPU hours taken on 300B tokens").per_tokens
+    300000000000.0
     """
     raw = clean_cell(text)
     t = raw.lower().replace("₂", "2")
-    if not t or re.search(r"memory|footprint \(in gb\)|context|batch|vocab|layers?\b", t):
+    if not t or _NOT_FIELDS.search(t):
         return None
     unit = _unit_in(raw)
-    scope = None
-    if "logit" in t:
-        scope = "logit generation"
-    elif "pre-train" in t or "pretrain" in t:
-        scope = "pretraining"
-    elif "post-train" in t:
-        scope = "post-training"
-    elif "context extension" in t:
-        scope = "context extension"
-    if re.search(r"gpu[- ]?hours?|tpu[- ]?hours?|chip[- ]?hours?|time \(gpu|gpu hours|"
-                 r"\bhours used\b", t):
+    scope = _scope(t)
+    short = _unit_only(t)
+    if short:
+        return Label(short[0], short[1], _basis(t), scope)
+    if re.search(r"gpu[- ]?h(?:ours?|rs?)?\b|tpu[- ]?hours?|chip[- ]?hours?|time \(gpu|"
+                 r"\bhours used\b|accelerator[- ]hours?", t):
+        rate = _RATE_LABEL_RE.search(raw)
+        if rate or re.search(r"/\s*t\s*tokens|per\s+trillion", t):
+            n = float(rate.group("n") or 1) if rate else 1.0
+            m = SUFFIX.get((rate.group("m") or "").upper(), 1.0) if rate else 1e12
+            per = n * m if rate and (rate.group("n") or rate.group("m")) else 1e12
+            return Label("accelerator_hours_per_trillion_tokens", "hour", None, scope, per)
         return Label("accelerator_hours", "hour", None, scope)
-    if re.search(r"co\s*2|ghg|greenhouse|carbon emitted|emissions?\b", t) and not re.search(
-            r"per\s*kwh|/kwh|intensity", t):
+    if re.search(r"co\s*2|ghg|greenhouse|carbon emitted|emissions?\b|emitted", t) and not re.search(
+            r"per\s*kwh|/kwh|intensity|factor", t):
         return Label("emissions", unit or "tCO2e", _basis(t), scope)
-    if re.search(r"intensity|/kwh|per kwh", t):
-        return Label("carbon_intensity", None, _basis(t), scope)
+    if re.search(r"^carbon\b", t) and unit in ("tCO2e", "kgCO2e"):
+        return Label("emissions", unit, _basis(t), scope)
+    if re.search(r"intensity|/kwh|per kwh|energy mix|emission factor|grid factor", t):
+        paren = re.search(r"\(([^()]*(?:/|per)\s*[kM]?Wh)\)", raw.replace("₂", "2"), re.I)
+        return Label("carbon_intensity", unit_of(paren.group(1)) if paren else None,
+                     _basis(t), scope)
     if re.search(r"\bpue\b|power usage effectiveness", t):
         return Label("pue", "dimensionless", None, scope)
     if "power" in t or "energy" in t:
@@ -221,69 +418,24 @@ def classify_label(text: str) -> Label | None:
         if unit in ("MWh", "kWh", "GWh") or "total" in t or "energy" in t:
             return Label("energy", unit if unit in ("MWh", "kWh", "GWh") else None, None, scope)
         return Label("accelerator_power", unit or "W", None, scope)
+    if re.search(r"\bmfu\b|flops? utili[sz]ation", t):
+        return Label("mfu", "dimensionless", None, scope)
     if re.search(r"\bflops?\b|training compute|compute \(", t):
         return Label("training_compute", "FLOP", None, scope)
-    if re.search(r"cost|price|\busd\b|\$", t):
+    if re.search(r"price|\$\s*/\s*(?:gpu|h)|per gpu[- ]hour", t):
+        return Label("gpu_hour_price", "USD/hour", None, scope)
+    if re.search(r"cost|\busd\b|\$", t):
         return Label("cost", "USD", None, scope)
-    if re.search(r"^#?\s*params?\b|parameters|model size", t) and "embedding" not in t:
-        if "activ" in t:
-            return Label("n_active_parameters", "dimensionless", None, scope)
-        return Label("n_parameters", "dimensionless", None, scope)
-    if re.search(r"activated params|active params", t):
+    if re.search(r"activ(?:e|ated) param", t):
         return Label("n_active_parameters", "dimensionless", None, scope)
+    if re.search(r"^#?\s*(?:total\s+)?params?\b|parameters|^size$|^model size", t):
+        return Label("n_parameters", "dimensionless", None, scope)
     if re.search(r"tokens?\b|token count", t):
         return Label("n_tokens", "dimensionless", None, scope)
-    if re.search(r"#\s*chips|chips\b|#\s*gpus|number of (?:gpus|accelerators)", t):
+    if re.search(r"#\s*chips|chips\b|#\s*gpus|number of (?:gpus|accelerators|chips)|"
+                 r"gpu count", t):
         return Label("accelerator_count", "dimensionless", None, scope)
+    if re.search(r"how (?:much|long).*time|\btime\b.*\btrain|training (?:time|duration)|"
+                 r"wall[- ]?clock|duration", t):
+        return Label("training_duration", None, None, scope)
     return None
-
-
-# Prose patterns: (field, regex with a named group "n" for the number, unit, flags).
-_N = (r"(?P<n>(?:~|∼|≈|approximately |about |around |roughly |nearly |over |more than |"
-      r"less than |under |up to |at least )?\$?\d[\d,]*(?:\.\d+)?"
-      r"(?:\s*(?:[×x]|\*)\s*10\s*(?:\^|\*\*)?\s*[-−]?\d{1,2}|[eE][+-]?\d{1,3})?"
-      r"(?:\s?[kKMBT](?![a-zA-Z])|\s(?:thousand|million|billion|trillion)\b)?\+?)")
-_ACC = r"(?:[A-Z][A-Za-z0-9]*[- ]?)?(?:[A-Z]?\d{2,4}[A-Za-z0-9-]*\s+)?"
-PROSE_PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
-    ("accelerator_hours",
-     re.compile(_N + r"\s*\**\s*(?:(?:NVIDIA\s+)?[A-Z][A-Za-z]*\d+[A-Za-z0-9-]*\s+)?"
-                r"(?:GPU|TPU|chip|accelerator)[- ]?hours?\b", re.I), "hour"),
-    ("energy", re.compile(_N + r"\s*(?P<u>[MGk]Wh)\b"), "{u}"),
-    ("carbon_intensity",
-     re.compile(_N + r"\s*(?P<u>(?:kg|g|t)\s*CO\s*2?\s*(?:e|eq)?\s*(?:/|per)\s*[kM]Wh)", re.I),
-     "{u}"),
-    ("emissions",
-     re.compile(_N + r"\s*\**\s*(?P<u>(?:metric\s+)?(?:tons?|tonnes?|t|kg)\s*(?:of\s+)?"
-                r"CO\s*2?\s*(?:e|eq|-eq|equivalent)?\.?)(?![\s\w]{0,8}(?:/|per)\s*[km]?wh)", re.I),
-     "{u}"),
-    ("pue", re.compile(r"\bPUE\)?\s*(?:of|=|is|was|at|set (?:at|to|with))?\s*(?P<n>[1-3]\.\d+)",
-                       re.I), "dimensionless"),
-    ("pue", re.compile(r"(?:PUE|power usage effectiveness)[^.;]{0,40}?(?:is |was |of |at |"
-                       r"set with |set to |= ?)(?P<n>[1-3]\.\d+)", re.I), "dimensionless"),
-    ("training_compute",
-     re.compile(_N + r"\s*(?:FLOPs?|floating[- ]point operations)\b(?!\s*/\s*s)", re.I), "FLOP"),
-    ("training_compute",
-     re.compile(r"compute budget of\s*" + _N, re.I), "FLOP"),
-    ("gpu_hour_price",
-     re.compile(r"(?P<n>\$\s?\d+(?:\.\d+)?)\s*(?:per|/|an?)\s*(?:GPU|TPU|chip)[- ]?hour",
-                re.I), "USD/hour"),
-    ("cost", re.compile(r"(?P<n>\$\s?\d[\d,]*(?:\.\d+)?(?:\s?[KMB](?![a-zA-Z])|\s(?:thousand|"
-                        r"million|billion)\b)?)(?!\s*(?:per|/|an?)\s*(?:GPU|TPU|chip))",
-                        re.I), "USD"),
-    ("n_tokens",
-     re.compile(_N + r"\s*(?:(?:high[- ]quality|training|text|pretraining|pre-training)\s+)?"
-                r"tokens\b", re.I), "dimensionless"),
-    ("n_parameters",
-     re.compile(_N + r"[- ]?(?:parameters?|params)\b", re.I), "dimensionless"),
-    ("accelerator_count",
-     re.compile(r"(?P<n>\d[\d,]*)\s*(?:x\s*|×\s*)?(?:NVIDIA\s+)?(?P<acc>(?:A100|H100|H800|H200|"
-                r"V100|A800|B200|MI250X|MI300X|TPU\s?v\d[a-z]?|TPUv\d[a-z]?)[A-Za-z0-9-]*)"
-                r"(?:\s+(?:GPUs?|chips?|accelerators?|graphics cards?))?", re.I),
-     "dimensionless"),
-    ("training_duration",
-     re.compile(_N + r"\s*(?P<u>days?|weeks?|months?)\b", re.I), "{u}"),
-]
-
-# Context that makes a GPU-hours figure a rate, not a total.
-RATE_RE = re.compile(r"(?:each|per|every)\s+(?:one\s+)?trillion\s+tokens|/\s*T\s*tokens|"
-                     r"per\s+T\b", re.I)

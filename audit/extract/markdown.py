@@ -2,8 +2,16 @@
 
 Pipe tables are split on unescaped ``|``; HTML ``<table>`` blocks are read with
 ``pandas.read_html`` (lxml), which copes with the rowspans and unclosed cells that real cards
-contain.  Each table and each prose paragraph keeps the heading it sits under, which is the
-card's locator (cards have no pages).
+contain (a rowspan cell is repeated in every row it spans).  A pipe-table row whose first
+cell is empty continues the row above: its empty cells take the values above (the Markdown
+spelling of a rowspan).  A run of list items written ``- **Label:** value`` is a key-value
+table (a two-column table with no header).
+
+Each table and each prose paragraph keeps its section: the path of headings it sits under
+(``Training > Version 2.0``; the document title is left out once there is a heading below
+it), which is the card's locator (cards have no pages), and its reading ``order``.  A line
+made only of bold text (``**Stable Diffusion v1** **Estimated Emissions**``) is a
+sub-heading: it is kept as the ``context`` of the tables that follow it in its section.
 """
 
 from __future__ import annotations
@@ -16,20 +24,37 @@ from audit.errors import ExtractionError
 from audit.extract.tables import Table
 
 _HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_BOLD_HEADING_RE = re.compile(r"^\s*\*\*([^*]{2,60})\*\*\s*$")
+_BOLD_LINE_RE = re.compile(r"^\s*(?:\*\*[^*]{2,80}\*\*\s*)+$")
+# Section names that are no title ("# Model Details" opens the Llama 2 card).
+_GENERIC_HEADING = re.compile(r"^(?:model (?:details|information|card)|intended use|overview|"
+                              r"introduction|abstract|hardware and software|training(?: data)?|"
+                              r"table of contents|contents|summary)$", re.I)
+_PIPE_RE = re.compile(r"(?<!\\)\|")
+_KV_SEG_RE = re.compile(r"^([^:|]{1,60}?)\s*:\s*(\S.{0,80})$")
+_KV_ITEM_RE = re.compile(r"^\s*[-*+]\s+\*\*(?P<label>[^*]{1,160}?)\s*:?\s*\*\*\s*:?\s*"
+                         r"(?P<value>.{1,120})$")
 
 
 @dataclass
 class Passage:
-    """A paragraph of prose with its heading (card) or page (PDF)."""
+    """A paragraph of prose with its heading path (card) or page (PDF), in reading order."""
 
     text: str
     section: str | None = None
     page: int | None = None
+    order: int = 0
 
 
-def _heading_text(raw: str) -> str:
-    return re.sub(r"[*_`]|<[^>]+>", "", raw).strip()
+def heading_text(raw: str) -> str:
+    """Heading or title text without Markdown/HTML markup (a link keeps its text).
+
+    Examples
+    --------
+    >>> heading_text("[bigscience/bloom](https://huggingface.co/bigscience/bloom)")
+    'bigscience/bloom'
+    """
+    s = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", raw)
+    return re.sub(r"[*_`]|<[^>]+>", "", s).strip()
 
 
 def _split_pipe_row(line: str) -> list[str]:
@@ -39,6 +64,17 @@ def _split_pipe_row(line: str) -> list[str]:
     if s.endswith("|") and not s.endswith("\\|"):
         s = s[:-1]
     return [c.strip() for c in re.split(r"(?<!\\)\|", s)]
+
+
+def _continue_rows(rows: list[list[str]]) -> list[list[str]]:
+    """A row with an empty first cell continues the row above (a Markdown rowspan)."""
+    out: list[list[str]] = []
+    for r in rows:
+        if out and r and not r[0].strip() and any(c.strip() for c in r[1:]):
+            above = out[-1]
+            r = [c if c.strip() or k >= len(above) else above[k] for k, c in enumerate(r)]
+        out.append(r)
+    return out
 
 
 def _html_tables(block: str, section: str | None, where: str) -> list[Table]:
@@ -75,7 +111,8 @@ def read_card(text: str, where: str = "card") -> tuple[list[Table], list[Passage
     tables : list of Table
     passages : list of Passage
     title : str or None
-        The first level-1 heading, if any.
+        The first heading, if it is a level-1 heading and not a generic section name
+        ("Model Details"), without markup.
 
     Raises
     ------
@@ -85,30 +122,60 @@ def read_card(text: str, where: str = "card") -> tuple[list[Table], list[Passage
     tables: list[Table] = []
     passages: list[Passage] = []
     title = None
-    section: str | None = None
+    stack: list[tuple[int, str]] = []
+    first_heading: tuple[int, str] | None = None
+    context: str | None = None
     para: list[str] = []
     lines = text.splitlines()
+    order = 0
+
+    def section() -> str | None:
+        names = [name for _, name in stack]
+        if len(stack) > 1 and stack[0] == first_heading and first_heading[0] == 1:
+            names = names[1:]
+        return " > ".join(names) or None
+
+    def add_passage(body: str) -> None:
+        nonlocal order
+        order += 1
+        passages.append(Passage(body, section(), order=order))
+
+    def add_tables(new: list[Table]) -> None:
+        nonlocal order
+        for t in new:
+            order += 1
+            t.order = order
+            t.context = context
+            tables.append(t)
+
+    def flush() -> None:
+        if para:
+            add_passage(" ".join(para))
+            para.clear()
+
     # YAML front matter is metadata, not prose: keep it as its own passage
     i = 0
     if lines and lines[0].strip() == "---":
         end = next((k for k in range(1, len(lines)) if lines[k].strip() == "---"), None)
         if end is not None:
-            passages.append(Passage("\n".join(lines[1:end]), "front matter"))
+            order += 1
+            passages.append(Passage("\n".join(lines[1:end]), "front matter", order=order))
             i = end + 1
-
-    def flush() -> None:
-        if para:
-            passages.append(Passage(" ".join(para), section))
-            para.clear()
 
     while i < len(lines):
         line = lines[i]
         h = _HEADING_RE.match(line)
         if h:
             flush()
-            section = _heading_text(h.group(2))
-            if title is None and len(h.group(1)) == 1:
-                title = section
+            level, name = len(h.group(1)), heading_text(h.group(2))
+            if first_heading is None:
+                first_heading = (level, name)
+                if level == 1 and not _GENERIC_HEADING.match(name):
+                    title = name
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, name))
+            context = None
             i += 1
             continue
         if re.match(r"\s*<table", line, re.I):
@@ -116,31 +183,61 @@ def read_card(text: str, where: str = "card") -> tuple[list[Table], list[Passage
             j = i
             while j < len(lines) and not re.search(r"</table>", lines[j], re.I):
                 j += 1
-            tables += _html_tables("\n".join(lines[i:j + 1]), section, where)
+            add_tables(_html_tables("\n".join(lines[i:j + 1]), section(), where))
             i = j + 1
             continue
-        if line.strip().startswith("|") and i + 1 < len(lines) and re.match(
-                r"^\s*\|?\s*:?-{2,}", lines[i + 1]):
+        rule = i + 1 < len(lines) and re.match(r"^\s*\|?\s*:?-{2,}", lines[i + 1])
+        bare = (line.strip().startswith("|") and i + 1 < len(lines)
+                and lines[i + 1].strip().startswith("|")
+                and len(_split_pipe_row(line)) >= 3
+                and len(_split_pipe_row(lines[i + 1])) == len(_split_pipe_row(line)))
+        if _PIPE_RE.search(line) and (rule or bare):
+            # a pipe table: with its |---| rule line, or (plain text) without one
             flush()
             header = _split_pipe_row(line)
-            j = i + 2
+            j = i + 2 if rule else i + 1
             rows = []
-            while j < len(lines) and lines[j].strip().startswith("|"):
+            while j < len(lines) and lines[j].strip() and _PIPE_RE.search(lines[j]):
                 rows.append(_split_pipe_row(lines[j]))
                 j += 1
-            tables.append(Table(header=header, rows=rows, section=section,
-                                locator=f"table under {section}" if section else "table"))
+            sec = section()
+            add_tables([Table(header=header, rows=_continue_rows(rows), section=sec,
+                              locator=f"table under {sec}" if sec else "table")])
+            i = j
+            continue
+        segs = [x.strip() for x in _PIPE_RE.split(line)]
+        if not line.strip().startswith("|") and len(segs) >= 3 and sum(
+                bool(_KV_SEG_RE.match(x)) for x in segs) >= 0.75 * len(segs):
+            # a log line "duration (s): 49516.09 | energy_consumed (kW): 5.5915 | ..."
+            flush()
+            rows = [list(_KV_SEG_RE.match(x).groups()) for x in segs if _KV_SEG_RE.match(x)]
+            sec = section()
+            add_tables([Table(header=["", ""], rows=rows, section=sec,
+                              locator=f"log line under {sec}" if sec else "log line")])
+            i += 1
+            continue
+        if _KV_ITEM_RE.match(line):
+            flush()
+            j = i
+            rows = []
+            while j < len(lines) and (m := _KV_ITEM_RE.match(lines[j])):
+                rows.append([m.group("label").strip(), m.group("value").strip()])
+                j += 1
+            sec = section()
+            add_tables([Table(header=["", ""], rows=rows, section=sec,
+                              locator=f"list under {sec}" if sec else "list")])
             i = j
             continue
         if not line.strip():
             flush()
+        elif _BOLD_LINE_RE.match(line) and not para:
+            context = heading_text(line)
+            add_passage(context)
         else:
-            b = _BOLD_HEADING_RE.match(line)
-            if b and not para:
-                section_sub = b.group(1).strip()
-                passages.append(Passage(section_sub, section))
-            else:
-                para.append(line.strip())
+            para.append(line.strip())
         i += 1
     flush()
     return tables, passages, title
+
+
+__all__ = ["Passage", "heading_text", "read_card"]
