@@ -28,7 +28,8 @@ QUANTITY_FIELD = {"pue": "pue", "carbon_intensity": "carbon_intensity",
                   "gpu_hour_price": "gpu_hour_price", "mfu": "mfu", "tdp_fraction": "mfu",
                   "embodied_emissions": "embodied_emissions", "checkpoint_overhead": "mfu",
                   "development_multiplier": "mfu", "fp8_speedup": "mfu",
-                  "hardware_utilisation": "mfu", "hardware_lifetime": "training_duration"}
+                  "hardware_utilisation": "mfu", "hardware_lifetime": "training_duration",
+                  "calculator_power": "accelerator_power"}
 
 
 @dataclass(frozen=True)
@@ -402,6 +403,20 @@ def location_keys(location: str | None) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+def calculator_power(accelerator_id: str | None) -> Assumption | None:
+    """The per-device power an emissions calculator uses for an accelerator, if registered.
+
+    The ML CO2 Impact calculator (mlco2/impact, ``data/gpus.csv``) multiplies hours by one
+    device's power; for TPUs that power is an average draw, not the TDP (rows
+    ``calculator_power`` of ``defaults.csv``).  None when the registry has no row.
+    """
+    if not accelerator_id:
+        return None
+    rows = [a for a in registry().values() if a.quantity == "calculator_power"
+            and a.applies_to.lower() == accelerator_id.lower()]
+    return max(rows, key=lambda a: a.year or 0) if rows else None
+
+
 def carbon_intensity_for(location: str | None, year: int | None = None
                          ) -> tuple[Assumption, tuple[str, str] | None]:
     """The grid carbon intensity row for a location and year, never a silent fallback.
@@ -536,4 +551,4 @@ def with_value(a: Assumption, value: float) -> Assumption:
 
 __all__ = ["Assumption", "Accelerator", "accelerator", "accelerators", "find_accelerator",
            "get", "lookup", "override", "registry", "sources", "check_value", "ureg",
-           "carbon_intensity_for", "location_keys"]
+           "calculator_power", "carbon_intensity_for", "location_keys"]

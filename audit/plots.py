@@ -11,7 +11,8 @@ from __future__ import annotations
 import io
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,33 @@ def _rc():  # noqa: ANN202 - a context manager
     import matplotlib
 
     return matplotlib.rc_context(_RC)
+
+
+@contextmanager
+def _chart(path: str | os.PathLike[str], width: float, height: float) -> Iterator[Any]:
+    """A ``width`` x ``height`` inch figure under the fixed rc settings; on leaving the block
+    it is laid out and written to ``path``."""
+    with _rc():
+        fig = _figure(width, height)
+        yield fig
+        fig.tight_layout()
+        _save(fig, path)
+
+
+def _interval(ax: Any, y: float, value: float, lo: float, hi: float,
+              bar: dict[str, Any] | None, point: dict[str, Any]) -> None:
+    """A horizontal bar from ``lo`` to ``hi`` (none when ``bar`` is None) and a point at
+    ``value``, on row ``y``."""
+    if bar is not None:
+        ax.plot([lo, hi], [y, y], **bar)
+    ax.plot([value], [y], markersize=3.5, **point)
+
+
+def _legend(ax: Any, fontsize: float, styles: dict[str, dict[str, Any]] | None = None) -> None:
+    """The legend, lower right; ``styles`` adds a proxy entry per label (label -> plot style)."""
+    for label, style in (styles or {}).items():
+        ax.plot([], [], label=label, **style)
+    ax.legend(loc="lower right", fontsize=fontsize, frameon=False)
 
 
 def _empty(path: str | os.PathLike[str], text: str) -> Path:
@@ -96,8 +124,7 @@ def tornado(rows: Iterable[Any], path: str | os.PathLike[str], *,
     models = list(dict.fromkeys(r.model for r in rows))
     report = rows[0].report_id
     heights = [max(1.2, 0.45 * sum(r.model == m for r in rows) + 0.9) for m in models]
-    with _rc():
-        fig = _figure(7.5, sum(heights))
+    with _chart(path, 7.5, sum(heights)) as fig:
         axes = fig.subplots(len(models), 1, squeeze=False,
                             gridspec_kw={"height_ratios": heights})[:, 0]
         for ax, model in zip(axes, models, strict=True):
@@ -118,9 +145,8 @@ def tornado(rows: Iterable[Any], path: str | os.PathLike[str], *,
             ax.set_title(f"{report}: {model}")
             ax.set_xlabel(f"{meter} [{mine[0].unit}] (central {central:,.4g})")
             ax.margins(x=0.18)
-            ax.legend(loc="lower right", fontsize=7, frameon=False)
-        fig.tight_layout()
-        return _save(fig, path)
+            _legend(ax, 7)
+    return Path(path)
 
 
 def thresholds_chart(flags: Iterable[Flag], path: str | os.PathLike[str]) -> Path:
@@ -162,15 +188,15 @@ def thresholds_chart(flags: Iterable[Flag], path: str | os.PathLike[str]) -> Pat
     if not points:
         return _empty(path, "no model has a training-compute estimate")
     items = sorted(points.values(), key=lambda f: (f.estimate, f.report_id, f.model))
-    with _rc():
-        fig = _figure(9.0, max(3.0, 0.2 * len(items) + 1.2))
+    with _chart(path, 9.0, max(3.0, 0.2 * len(items) + 1.2)) as fig:
         ax = fig.add_subplot()
         for y, f in enumerate(items):
             lo = f.estimate_low if f.estimate_low else f.estimate
             hi = f.estimate_high if f.estimate_high else f.estimate
             colour = _METHOD_COLOURS.get(f.method, "grey")
-            ax.plot([lo, hi], [y, y], color=colour, linewidth=2.5, solid_capstyle="butt")
-            ax.plot([f.estimate], [y], marker="o", color=colour, markersize=3.5)
+            _interval(ax, y, f.estimate, lo, hi,
+                      {"color": colour, "linewidth": 2.5, "solid_capstyle": "butt"},
+                      {"marker": "o", "color": colour})
         for thr, regimes in sorted(lines.items()):
             ax.axvline(thr, color="black", linewidth=0.8, linestyle="--")
             ax.annotate(f"{thr:.0e} FLOP: {', '.join(regimes)}", (thr, 0.99),
@@ -182,11 +208,9 @@ def thresholds_chart(flags: Iterable[Flag], path: str | os.PathLike[str]) -> Pat
                       fontsize=6.5)
         ax.set_xlabel("training compute [FLOP] (point: central; bar: 5-95 %)")
         ax.set_ylim(-0.8, len(items) - 0.2)
-        for method, colour in _METHOD_COLOURS.items():
-            ax.plot([], [], color=colour, linewidth=2.5, label=method)
-        ax.legend(loc="lower right", fontsize=7, frameon=False)
-        fig.tight_layout()
-        return _save(fig, path)
+        _legend(ax, 7, {method: {"color": colour, "linewidth": 2.5}
+                        for method, colour in _METHOD_COLOURS.items()})
+    return Path(path)
 
 
 def meters_chart(footprints: Sequence[Footprint], path: str | os.PathLike[str]) -> Path:
@@ -218,8 +242,7 @@ def meters_chart(footprints: Sequence[Footprint], path: str | os.PathLike[str]) 
     fps = list(footprints)
     if not fps:
         return _empty(path, "no footprints")
-    with _rc():
-        fig = _figure(12.0, max(2.5, 0.2 * len(fps) + 1.3))
+    with _chart(path, 12.0, max(2.5, 0.2 * len(fps) + 1.3)) as fig:
         axes = fig.subplots(1, len(METERS), sharey=True)
         ys = list(range(len(fps)))[::-1]
         for ax, (key, title) in zip(axes, METERS, strict=True):
@@ -230,21 +253,19 @@ def meters_chart(footprints: Sequence[Footprint], path: str | os.PathLike[str]) 
                     continue
                 unit = unit or mt.unit
                 lo, hi = mt.low or mt.value, mt.high or mt.value
-                if lo > 0 and hi > 0:
-                    ax.plot([lo, hi], [y, y], color="#4d4d4d", linewidth=1.6)
-                ax.plot([mt.value], [y], marker=_STATUS_MARKERS.get(mt.status, "o"),
-                        color="#2166ac", markersize=3.5, linestyle="none")
+                _interval(ax, y, mt.value, lo, hi,
+                          {"color": "#4d4d4d", "linewidth": 1.6} if lo > 0 and hi > 0 else None,
+                          {"marker": _STATUS_MARKERS.get(mt.status, "o"), "color": "#2166ac",
+                           "linestyle": "none"})
             ax.set_xscale("log")
             ax.set_title(f"{title} [{unit}]" if unit else title)
             ax.grid(axis="x", linewidth=0.3)
         axes[0].set_yticks(ys, [_label(fp.model, fp.report_id) for fp in fps],
                            fontsize=6)
-        for status, marker in _STATUS_MARKERS.items():
-            axes[-1].plot([], [], marker=marker, color="#2166ac", linestyle="none",
-                          label=status)
-        axes[-1].legend(loc="lower right", fontsize=6.5, frameon=False)
-        fig.tight_layout()
-        return _save(fig, path)
+        _legend(axes[-1], 6.5, {status: {"marker": marker, "color": "#2166ac",
+                                         "linestyle": "none"}
+                                for status, marker in _STATUS_MARKERS.items()})
+    return Path(path)
 
 
 __all__ = ["tornado", "thresholds_chart", "meters_chart"]

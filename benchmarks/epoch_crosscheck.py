@@ -14,21 +14,16 @@ Data: Epoch AI, "Parameter, Compute and Data Trends in Machine Learning" (CC BY 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pandas as pd
+from _common import EPOCH_CSV, input_path
 
 from audit.crosscheck import epoch_crosscheck, summarise
 
-DEFAULT = (Path(__file__).resolve().parents[1].parent / "shared" / "reference"
-           / "epoch_notable_models_2025-06.csv")
-
 
 def main(argv: list[str]) -> int:
-    path = Path(argv[0]) if argv else DEFAULT
-    if not path.is_file():
-        print(f"{path}: not found; give the Epoch notable-models CSV as the first argument",
-              file=sys.stderr)
+    path = input_path(argv, EPOCH_CSV, "the Epoch notable-models CSV")
+    if path is None:
         return 1
     frame = epoch_crosscheck(pd.read_csv(path))
     s = summarise(frame, worst=10)

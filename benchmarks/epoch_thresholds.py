@@ -17,12 +17,11 @@ Data: Epoch AI, "Parameter, Compute and Data Trends in Machine Learning" (CC BY 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+
+from _common import EPOCH_CSV, input_path
 
 from audit.governance import epoch_agreement, epoch_checks, load_epoch
 
-DEFAULT = (Path(__file__).resolve().parents[1].parent / "shared" / "reference"
-           / "epoch_notable_models_2025-06.csv")
 LINES = ((1e25, "EU AI Act Art. 51(2), > 1e25 FLOP"), (1e26, "SB 53 / EO 14110, > 1e26 FLOP"))
 
 
@@ -32,10 +31,8 @@ def _note(row: dict[str, str]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    path = Path(argv[0]) if argv else DEFAULT
-    if not path.is_file():
-        print(f"{path}: not found; give the Epoch notable-models CSV as the first argument",
-              file=sys.stderr)
+    path = input_path(argv, EPOCH_CSV, "the Epoch notable-models CSV")
+    if path is None:
         return 1
     rows = load_epoch(path)
     by_name = {r["Model"]: r for r in rows}

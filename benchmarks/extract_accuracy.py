@@ -20,10 +20,10 @@ import sys
 import time
 from pathlib import Path
 
+from _common import ANSWERS, input_path
+
 from audit.evaluate import EvalResult, evaluate
 from audit.extract import extract, report_id_for
-
-DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "answers.json"
 
 
 def baseline_extract(path: Path):
@@ -82,10 +82,8 @@ def report(ours: EvalResult, base: EvalResult, t_ours: float, t_base: float) -> 
 
 
 def main(argv: list[str]) -> int:
-    answers = Path(argv[0]) if argv else DEFAULT
-    if not answers.is_file():
-        print(f"{answers}: not found; give the answer key as the first argument",
-              file=sys.stderr)
+    answers = input_path(argv, ANSWERS, "the answer key")
+    if answers is None:
         return 1
     t0 = time.perf_counter()
     ours = evaluate(answers)

@@ -312,3 +312,48 @@ def test_pue_override_leaves_printed_facility_energy():
     assert fp.meters["facility_energy"].status == "reported"
     assert fp.meters["pue"].value == 1.5 and fp.meters["pue"].assumptions == ("override-pue",)
     assert any(a["override"] for a in fp.assumptions)
+
+
+# --- back-solving a reported carbon figure (check_reported_emissions) -----------------------
+
+def test_implied_intensity_by_count_readings():
+    r = cc.implied_intensity_by_count(Q_(7.54, "kgCO2e"), Q_(4, ""), Q_(72, "hour"),
+                                      Q_(283, "W"))
+    assert r[1].to("kgCO2e/kWh").magnitude == pytest.approx(0.370, abs=5e-4)
+    assert r[4].to("kgCO2e/kWh").magnitude == pytest.approx(0.0925, abs=5e-4)
+
+
+def _all_codes(text: str) -> list[str]:
+    d = extract_text(text, report_id="t")
+    return [w.code for w in d.warnings] + [w.code for fp in reconstruct(d, samples=100)
+                                           for w in fp.warnings]
+
+
+def test_wrong_device_count_needs_a_calculator():
+    # the same numbers without a per-device calculator: nothing says one chip was entered
+    # v3-32 = 16 chips; 10 h x 283 W x 0.383 kg/kWh = 1.08 kg is one chip's share
+    calc = _all_codes("We trained for 10 hours on a Cloud TPU v3-32. Using the ML CO2 "
+                  "impact calculator (hardware: TPU v3) we estimate 1.08 kg CO2eq.")
+    assert "REPORTED_CARBON_MATCHES_WRONG_DEVICE_COUNT" in calc
+    plain = _all_codes("We trained for 72 hours on one Cloud TPU v3-8 and emitted 7.54 kg CO2eq.")
+    assert "REPORTED_CARBON_MATCHES_WRONG_DEVICE_COUNT" not in plain
+
+
+def test_default_intensity_from_hours_and_tdp_and_location_grid():
+    got = _all_codes("Trained in the United States for 10 hours on 8 V100 GPUs, emitting "
+                 "10.368 kgCO2eq.")
+    # 8 x 10 h x 300 W = 24 kWh; 10.368 / 24 = 0.432 kg/kWh, a tool default
+    assert "DEFAULT_GRID_INTENSITY" in got and "WALL_CLOCK_TIMES_NODES" in got
+    assert "INTENSITY_LOCATION_MISMATCH" not in got  # 432 is inside the US grid range
+    assert "DEFAULT_GRID_INTENSITY" not in _all_codes(
+        "Trained for 10 hours on 8 V100 GPUs, emitting 9.1 kgCO2eq.")
+
+
+def test_reported_intensity_vs_named_location():
+    d = extract_text("Run location: France. Carbon intensity 475 gCO2/kWh; energy 2 kWh.",
+                     report_id="t")
+    assert d.models[0].location == "France"
+    assert "INTENSITY_LOCATION_MISMATCH" in [w.code for w in d.warnings]
+    d = extract_text("Run location: France. Carbon intensity 56 gCO2/kWh; energy 2 kWh.",
+                     report_id="t")
+    assert "INTENSITY_LOCATION_MISMATCH" not in [w.code for w in d.warnings]

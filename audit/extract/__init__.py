@@ -274,6 +274,7 @@ def _assemble(report_id: str, source: dict, tables: list[Table], passages: list[
     _drop_unrelated_sizes(slots, models)
     out = []
     doc_acc = doc_accs.most_common(1)[0][0] if doc_accs else None
+    location = checks.run_location([p for p in passages if p.section != "front matter"])
     for s in slots.values():
         figs = [i.fig for i in sorted(s.items, key=lambda i: i.order)]
         figs += checks.derived_hours(figs)
@@ -282,7 +283,8 @@ def _assemble(report_id: str, source: dict, tables: list[Table], passages: list[
         printed = s.acc.most_common(1)[0][0] if s.acc else None
         acc_id = find_accelerator(printed) if printed else doc_acc
         out.append(ModelDisclosure(name=s.name, kind=s.kind, figures=tuple(figs),
-                                   accelerator=acc_id, accelerator_printed=printed))
+                                   accelerator=acc_id, accelerator_printed=printed,
+                                   location=location))
     warnings += models.notes
     warnings += checks.document_warnings(out, passages, tables)
     d = Disclosure(report_id=report_id, source=source, models=tuple(out),

@@ -35,6 +35,8 @@ code                           when
 ``SCOPE_MISMATCH``             GPU-hours of a stage (logit generation) the emissions omit
 ``SCOPE_MIXED``                one model's emissions given for several scopes (dynamic, idle,
                                embodied, total): compare like with like
+``INTENSITY_LOCATION_MISMATCH``  a reported intensity outside the grid range of the run's named
+                               location (:func:`run_location`)
 =============================  ===============================================================
 
 Raised elsewhere in extraction: ``UNIT_LABEL_POWER_FOR_ENERGY`` (a kW label on an energy,
@@ -309,6 +311,7 @@ def document_warnings(models: list[ModelDisclosure], passages: list[Passage],
     out += _peak_warnings(passages, models)
     out += _scope_mismatch(models)
     out += _mixed_scopes(models)
+    out += location_warnings(models)
     return out
 
 
@@ -448,5 +451,54 @@ def _metadata(models: list[ModelDisclosure]) -> list[Warning_]:
     return out
 
 
-__all__ = ["KNOWN_DEFAULT_INTENSITIES", "derived_hours", "document_warnings", "scope_near",
-           "sentence_basis", "sentence_warnings", "total_checks", "word_cells"]
+_RUN_LOCATION = (
+    re.compile(r"\b(?i:run|training|compute|cluster|server|data\s?cent(?:er|re))\s+"
+               r"(?i:location)\s*[:=]\s*(?P<loc>[A-Z][\w.'-]*(?:[ ,]+[A-Z][\w.'-]*){0,3})"),
+    re.compile(r"\b(?i:(?:pre-?)?trained|ran|run|hosted|located|supercomputer|cluster|"
+               r"data\s?cent(?:er|re)s?|facility|computing centre|computing center)\b"
+               r"[^.;:]{0,60}?\bin\s+(?:the\s+)?(?P<loc>[A-Z][\w.'-]*(?:[ ,]+[A-Z][\w.'-]*)"
+               r"{0,2})"))
+
+
+def run_location(passages: list[Passage]) -> str | None:
+    """The country or region where the run took place, when the report names exactly one
+    that the grid-intensity table knows (``Run location: Taiwan``, ``a national
+    supercomputer in France``, ``trained in Iowa``); None otherwise."""
+    from audit.consistency import location_grid
+
+    found: dict[str, str] = {}
+    for p in passages:
+        for pat in _RUN_LOCATION:
+            for m in pat.finditer(p.text):
+                words = m.group("loc").split()
+                for k in range(1, len(words) + 1):  # shortest known prefix: "New York"
+                    cand = " ".join(words[:k]).rstrip(",.")
+                    grid = location_grid(cand)
+                    if grid is not None:
+                        found.setdefault(grid[1].split(" (")[1], cand)
+                        break
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def location_warnings(models: list[ModelDisclosure]) -> list[Warning_]:
+    """INTENSITY_LOCATION_MISMATCH where a reported intensity is not the grid of the run's
+    named location (a tool's fallback, another region's average)."""
+    from audit.consistency import intensity_location_warning
+
+    out = []
+    for m in models:
+        for f in m.get("carbon_intensity"):
+            if f.value is None or f.basis == "market":
+                continue
+            try:
+                g = float(f.quantity.to("gCO2e/kWh").magnitude)
+            except Exception:  # noqa: BLE001 - a unit that does not convert is checked elsewhere
+                continue
+            out += intensity_location_warning(g, m.location, m.year, m.name,
+                                              f"the reported intensity ({f.where})")
+    return out
+
+
+__all__ = ["KNOWN_DEFAULT_INTENSITIES", "derived_hours", "document_warnings",
+           "location_warnings", "run_location", "scope_near", "sentence_basis",
+           "sentence_warnings", "total_checks", "word_cells"]

@@ -300,24 +300,23 @@ def _basis(text: str) -> str | None:
     return None
 
 
+def _first_match(table: tuple[tuple[str, str], ...], t: str) -> str | None:
+    """The value of the first (pattern, value) row of ``table`` whose pattern is in ``t``."""
+    return next((value for pattern, value in table if re.search(pattern, t)), None)
+
+
+_UNITS_IN = ((r"\bmwh\b", "MWh"), (r"\bkwh\b", "kWh"), (r"\bgwh\b", "GWh"),
+             (r"\(kw\)", "kW"), (r"\(w\)|\bwatts?\b", "W"),
+             (r"\bkg\s*co\s*2|kgco2", "kgCO2e"),
+             (r"(?:^|[\s(])(?:t|tons?|tonnes?|metric tons?)\s*co\s*2?\s*(?:e|eq)?\b|\(t\)",
+              "tCO2e"),
+             (r"\busd\b|\$", "USD"))
+
+
 def _unit_in(text: str) -> str | None:
     t = text.lower().replace("₂", "2")
     t = re.sub(r"<sub>2</sub>", "2", t)
-    if re.search(r"\bmwh\b", t):
-        return "MWh"
-    if re.search(r"\bkwh\b", t):
-        return "kWh"
-    if re.search(r"\bgwh\b", t):
-        return "GWh"
-    if re.search(r"\(w\)|\bwatts?\b|\(kw\)", t):
-        return "kW" if "(kw)" in t else "W"
-    if re.search(r"\bkg\s*co\s*2|kgco2", t):
-        return "kgCO2e"
-    if re.search(r"(?:^|[\s(])(?:t|tons?|tonnes?|metric tons?)\s*co\s*2?\s*(?:e|eq)?\b|\(t\)", t):
-        return "tCO2e"
-    if re.search(r"\busd\b|\$", t):
-        return "USD"
-    return None
+    return _first_match(_UNITS_IN, t)
 
 
 _NOT_FIELDS = re.compile(
@@ -330,20 +329,14 @@ _RATE_LABEL_RE = re.compile(r"(?:\bon|\bper|/)\s*(?P<n>\d+(?:\.\d+)?)?\s*(?P<m>[
                             r"tokens?\b", re.I)
 
 
+_SCOPES = (("logit", "logit generation"), ("pre-?train", "pretraining"),
+           ("post-train", "post-training"), ("context extension", "context extension"),
+           ("experiments|hyperparameter search|development", "experiments"),
+           ("final model", "final model"))
+
+
 def _scope(t: str) -> str | None:
-    if "logit" in t:
-        return "logit generation"
-    if "pre-train" in t or "pretrain" in t:
-        return "pretraining"
-    if "post-train" in t:
-        return "post-training"
-    if "context extension" in t:
-        return "context extension"
-    if re.search(r"experiments|hyperparameter search|development", t):
-        return "experiments"
-    if re.search(r"final model", t):
-        return "final model"
-    return None
+    return _first_match(_SCOPES, t)
 
 
 _UNIT_ONLY = {"t": ("emissions", "tCO2e"), "tons": ("emissions", "tCO2e"),

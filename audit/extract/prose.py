@@ -24,6 +24,7 @@ where in the sentence each number sits.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from audit.extract.figures import NUMBER_RE, SMALL_WORDS, Number, _number_from_match
@@ -214,6 +215,21 @@ def sentence_figures(sentence: str) -> list[Hit]:
     return sorted(out, key=lambda h: h.start)
 
 
+def _list_items(pattern: re.Pattern[str], sentence: str, start: int,
+                claimed: list[tuple[int, int]]) -> Iterator[tuple[re.Match[str], Number, str]]:
+    """The later items of a list that an earlier hit (at ``start``) begins: each match of
+    ``pattern`` whose number (group ``n``) is at or after ``start``, overlaps no claimed span
+    and parses, with the parsed number and the sentence context around it."""
+    for m in pattern.finditer(sentence):
+        a, b = m.span("n")
+        if a < start or any(x < b and a < y for x, y in claimed):
+            continue
+        num = _number(m.group("n"))
+        if num is None:
+            continue
+        yield m, num, sentence[max(0, a - 60):m.end() + 40].strip()
+
+
 _STAGE_ITEM_RE = re.compile(r"(?P<stage>pre-?training|post-?training|context (?:length )?"
                             r"extension|fine-?tuning|SFT|RL)\s+(?:took\s+|of\s+|:\s*)?"
                             r"(?<![\w.])(?P<n>\d+(?:\.\d+)?\s?(?-i:[KMB]))(?![\w])", re.I)
@@ -227,17 +243,10 @@ def _stage_list(sentence: str, hits: list[Hit], claimed: list[tuple[int, int]]) 
     if not gh:
         return []
     out = []
-    for m in _STAGE_ITEM_RE.finditer(sentence):
-        a, b = m.span("n")
-        if a < gh[0].start or any(x < b and a < y for x, y in claimed):
-            continue
-        num = _number(m.group("n"))
-        if num is None:
-            continue
+    for m, num, context in _list_items(_STAGE_ITEM_RE, sentence, gh[0].start, claimed):
         stage = m.group("stage").lower().replace("pre-training", "pretraining")
         stage = re.sub(r"context (?:length )?extension", "context extension", stage)
-        out.append(Hit(gh[0].field, num.value, "h", num.bound, a, b,
-                       sentence[max(0, a - 60):m.end() + 40].strip(), stage))
+        out.append(Hit(gh[0].field, num.value, "h", num.bound, *m.span("n"), context, stage))
     return out
 
 
@@ -251,17 +260,8 @@ def _enumerated_tokens(sentence: str, hits: list[Hit], claimed: list[tuple[int, 
     tok = [h for h in hits if h.field == "n_tokens"]
     if not tok:
         return []
-    out = []
-    for m in _ENUM_RE.finditer(sentence):
-        a, b = m.span("n")
-        if a < tok[0].start or any(x < b and a < y for x, y in claimed):
-            continue
-        num = _number(m.group("n"))
-        if num is None:
-            continue
-        out.append(Hit("n_tokens", num.value, "dimensionless", num.bound, a, b,
-                       sentence[max(0, a - 60):m.end() + 40].strip()))
-    return out
+    return [Hit("n_tokens", num.value, "dimensionless", num.bound, *m.span("n"), context)
+            for m, num, context in _list_items(_ENUM_RE, sentence, tok[0].start, claimed)]
 
 
 def _hit(field: str, m: re.Match[str], group: str, unit: str, sentence: str,
