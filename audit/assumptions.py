@@ -482,6 +482,8 @@ def check_value(name: str, q: Any) -> None:
         return
     if bad_nan:
         raise AssumptionRangeError(f"{name} is NaN: give a number")
+    if math.isinf(float(mag)):
+        raise AssumptionRangeError(f"{name} is infinite: give a finite number")
     if name == "pue" and float(q.to("dimensionless").magnitude) < 1:
         raise AssumptionRangeError(f"pue={float(mag)} is below 1; PUE is facility energy / IT "
                                    "energy and cannot be below 1")

@@ -73,6 +73,8 @@ def _emit(text: str, output: str | None) -> None:
     if output in (None, "-"):
         sys.stdout.write(text)
     else:
+        if Path(output).is_dir():
+            raise AuditError(f"-o {output}: is a folder; give a file name, or - for stdout")
         write_atomic(output, text)
         print(f"wrote {output}", file=sys.stderr)
 
@@ -81,8 +83,10 @@ def _add_assume(p: argparse.ArgumentParser) -> None:
     p.add_argument("--assume", action="append", metavar="NAME=VALUE",
                    help="override an assumption, e.g. pue=1.2 or "
                         "'carbon_intensity=57 gCO2e/kWh' (repeatable; recorded in provenance)")
-    p.add_argument("--samples", type=int, default=10_000, help="Monte Carlo samples")
-    p.add_argument("--seed", type=int, default=20_240_601, help="random seed")
+    p.add_argument("--samples", type=_at_least_one, default=10_000,
+                   help="Monte Carlo samples (1 or more)")
+    p.add_argument("--seed", type=_positive_int, default=20_240_601,
+                   help="random seed (0 or more)")
     p.add_argument("--as-of", type=_date, default=None,
                    help="date for the threshold rules in force (default today)")
 
@@ -316,9 +320,28 @@ def _add_limits(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-pages", type=_positive_int, default=DEFAULT_MAX_PAGES,
                    metavar="N", help="refuse a PDF with more pages (default "
                    f"{DEFAULT_MAX_PAGES}; 0 = no limit)")
-    p.add_argument("--time-budget", type=float, default=DEFAULT_TIME_BUDGET, metavar="SECONDS",
+    p.add_argument("--time-budget", type=_seconds, default=DEFAULT_TIME_BUDGET,
+                   metavar="SECONDS",
                    help=f"give up on a document after this long (default "
                    f"{DEFAULT_TIME_BUDGET:g} s; 0 = no limit)")
+
+
+def _at_least_one(text: str) -> int:
+    n = _positive_int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return n
+
+
+def _seconds(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= x < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 (no limit) or a positive "
+                                         "number of seconds")
+    return x
 
 
 def _positive_int(text: str) -> int:

@@ -436,8 +436,8 @@ def pue_in_power(d: Disclosure, m: ModelDisclosure) -> bool:
     Parameters
     ----------
     d : Disclosure
-        A ``PUE_IN_POWER`` warning on the disclosure (a card footnote about the power column)
-        applies to every row.
+        A ``PUE_IN_POWER`` or ``PUE_ALREADY_APPLIED`` warning on the disclosure (a card
+        footnote about the power column) applies to every row.
     m : ModelDisclosure
         Its ``accelerator_power`` figures' label or text naming PUE also counts.
 
@@ -445,7 +445,7 @@ def pue_in_power(d: Disclosure, m: ModelDisclosure) -> bool:
     -------
     bool
     """
-    if any(w.code == "PUE_IN_POWER" for w in d.warnings):
+    if any(w.code in ("PUE_IN_POWER", "PUE_ALREADY_APPLIED") for w in d.warnings):
         return True
     return any(_PUE_IN_POWER.search(f"{f.label or ''} {f.text or ''}")
                for f in m.get("accelerator_power"))

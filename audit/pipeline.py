@@ -437,7 +437,10 @@ def _audit_file(index: int, path: str, kwargs: dict[str, Any]
     try:
         return index, audit_report(path, **kwargs), None
     except AuditError as exc:
-        return index, [], (path, type(exc).__name__, " ".join(str(exc).split()))
+        msg = " ".join(str(exc).split())
+        if str(path) not in msg:  # e.g. an unknown accelerator named inside a record
+            msg = f"{path}: {msg}"
+        return index, [], (path, type(exc).__name__, msg)
     except Exception as exc:  # noqa: BLE001 - a bug: the batch lists it and goes on
         return index, [], (path, f"internal error ({type(exc).__name__})",
                            f"{path}: {_short(exc, 200)}; this is a bug in footprint-audit, "

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from audit.records import Flag, Footprint, write_atomic
+from audit.tables import METERS as DISPLAY_METERS
+from audit.units import Q_, parse_unit
 
 DPI = 110
 _RC = {"font.family": "DejaVu Sans", "font.size": 8, "axes.titlesize": 9,
@@ -246,14 +248,17 @@ def meters_chart(footprints: Sequence[Footprint], path: str | os.PathLike[str]) 
         axes = fig.subplots(1, len(METERS), sharey=True)
         ys = list(range(len(fps)))[::-1]
         for ax, (key, title) in zip(axes, METERS, strict=True):
-            unit = ""
+            unit = DISPLAY_METERS[key][1] if key in DISPLAY_METERS else ""
             for y, fp in zip(ys, fps, strict=True):
                 mt = fp.meters.get(key)
                 if mt is None or not (mt.value > 0) or math.isinf(mt.value):
                     continue
                 unit = unit or mt.unit
-                lo, hi = mt.low or mt.value, mt.high or mt.value
-                _interval(ax, y, mt.value, lo, hi,
+                # one axis, one unit: kgCO2e and tCO2e rows (or h and hour) are converted
+                k = float(Q_(1.0, parse_unit(mt.unit)).to(parse_unit(unit)).magnitude)
+                value = mt.value * k
+                lo, hi = (mt.low or mt.value) * k, (mt.high or mt.value) * k
+                _interval(ax, y, value, lo, hi,
                           {"color": "#4d4d4d", "linewidth": 1.6} if lo > 0 and hi > 0 else None,
                           {"marker": _STATUS_MARKERS.get(mt.status, "o"), "color": "#2166ac",
                            "linestyle": "none"})

@@ -766,11 +766,16 @@ def estimate(inputs: dict[str, Any], *, speedup: Any = None) -> dict[str, Any]:
         given.
     UnitError
         If an input has the wrong dimension.
+    AssumptionRangeError
+        If an input is NaN, infinite, zero or negative where it must be positive (speedup
+        included), or a PUE below 1.
     """
     out: dict[str, Any] = {}
     for k, v in inputs.items():
         check_dimension(v, k)
         reg.check_value(k, v)
+    if speedup is not None:
+        reg.check_value("speedup", check_dimension(speedup, "speedup"))
     if "accelerator_hours" in inputs:
         out["accelerator_hours"] = inputs["accelerator_hours"].to("hour")
     elif all(k in inputs for k in ("training_compute", "peak_throughput", "mfu")):

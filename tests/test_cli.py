@@ -198,3 +198,31 @@ def test_limit_defaults_agree_with_the_pipeline():
 
     assert cli.DEFAULT_MAX_PAGES == pipeline.DEFAULT_MAX_PAGES
     assert cli.DEFAULT_TIME_BUDGET == pipeline.DEFAULT_TIME_BUDGET
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", "--samples", "0"], ["run", "--seed", "-1"], ["audit", "x.pdf", "--time-budget", "-1"],
+])
+def test_out_of_range_options_are_usage_errors(argv):
+    with pytest.raises(SystemExit) as e:
+        main(argv)
+    assert e.value.code == 2
+
+
+@pytest.mark.parametrize("argv", [
+    ["estimate", "--training-compute", "1e24 FLOP", "--peak-throughput", "989 TFLOP/s",
+     "--mfu", "0.4", "--speedup", "-1"],
+    ["estimate", "--training-compute", "1e24 FLOP", "--peak-throughput", "989 TFLOP/s",
+     "--mfu", "0.4", "--speedup", "0"],
+    ["estimate", "--accelerator-hours", "1e400 hour"],
+])
+def test_estimate_refuses_nonsense(argv, capsys):
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("footprint-audit: AssumptionRangeError") and "\n" not in err
+
+
+def test_output_folder_for_a_file_option(corpus, tmp_path, capsys):
+    assert main(["audit", str(corpus / "cards" / "llama2-model-card.md"), "--samples", "64",
+                 "-o", str(tmp_path)]) == 1
+    assert "is a folder" in capsys.readouterr().err

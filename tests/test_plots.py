@@ -1,5 +1,7 @@
 """Charts: PNG files, and the same inputs give byte-identical files."""
 
+import pytest
+
 from audit.plots import meters_chart, thresholds_chart, tornado
 from audit.records import Flag, Footprint, Meter
 from audit.sensitivity import SensitivityRow
@@ -59,3 +61,19 @@ def test_meters_chart(tmp_path):
     b = meters_chart(_footprints(), tmp_path / "m2.png")
     assert a.read_bytes().startswith(PNG) and a.read_bytes() == b.read_bytes()
     assert b"Software" not in a.read_bytes()
+
+
+def test_meters_chart_converts_units(tmp_path, monkeypatch):
+    """A kgCO2e row and a tCO2e row share one axis in tCO2e (not 1000x apart)."""
+    from audit import plots
+    from audit.records import Footprint, Meter
+
+    drawn = []
+    real = plots._interval
+    monkeypatch.setattr(plots, "_interval",
+                        lambda ax, y, v, lo, hi, *a: drawn.append(v) or real(ax, y, v, lo, hi,
+                                                                              *a))
+    fps = [Footprint("r", "a", "model", {"emissions": Meter(24_690, "kgCO2e", "reported")}),
+           Footprint("r", "b", "model", {"emissions": Meter(24.69, "tCO2e", "reported")})]
+    plots.meters_chart(fps, tmp_path / "m.png")
+    assert drawn == [pytest.approx(24.69), pytest.approx(24.69)]

@@ -290,3 +290,16 @@ def test_pue_override_on_pue_adjusted_power():
     assert "pue" not in fp.meters
     (over,) = reconstruct(d, samples=200, overrides={"pue": override("pue", "1.5")})
     assert over.meters["facility_energy"].value == pytest.approx(700 * 1.5)
+
+
+def test_meta_card_power_already_includes_pue(corpus):
+    # Llama 3.1 card: power is "peak power capacity per GPU device used, adjusted for power
+    # usage efficiency" -> facility energy = 1.46M GPU-h x 700 W, no PUE on top.
+    from audit.extract import extract
+
+    d = extract(corpus / "cards" / "llama3_1-model-card.md")
+    fp = next(f for f in reconstruct(d, samples=200) if f.model == "Llama 3.1 8B")
+    fac = fp.meters["facility_energy"]
+    assert fac.value == pytest.approx(1022.0)
+    assert fac.method == "facility_energy_from_pue_adjusted_power"
+    assert "pue" not in fp.meters
