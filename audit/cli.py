@@ -207,8 +207,9 @@ def cmd_extract(a: argparse.Namespace) -> int:
         except AuditError as exc:
             failed += 1
             print(f"{PROG}: {type(exc).__name__}: {exc}", file=sys.stderr)
-    _emit(dump_json(records[0] if len(records) == 1 and len(a.inputs) == 1 else records),
-          a.output)
+    if records:  # nothing extracted: write no empty records file
+        _emit(dump_json(records[0] if len(records) == 1 and len(a.inputs) == 1 else records),
+              a.output)
     return 1 if failed else 0
 
 

@@ -406,7 +406,6 @@ def audit_report(source: str | os.PathLike[str] | Disclosure, *,
         return [audit_disclosure(d, **kw) for d in load_input(source, max_pages=max_pages)]
 
 
-
 # --- a batch ------------------------------------------------------------------------------
 
 def collect_inputs(paths: list[str | os.PathLike[str]]) -> list[Path]:
@@ -415,7 +414,7 @@ def collect_inputs(paths: list[str | os.PathLike[str]]) -> list[Path]:
     Raises
     ------
     MissingInputError
-        If a path does not exist.
+        If a path does not exist, or the paths hold no report file at all.
     """
     out: list[Path] = []
     for raw in paths:
@@ -428,6 +427,9 @@ def collect_inputs(paths: list[str | os.PathLike[str]]) -> list[Path]:
             out.append(p)
         else:
             raise MissingInputError(f"{p}: no such file or folder")
+    if not out:
+        names = ", ".join(str(x) for x in paths)
+        raise MissingInputError(f"{names}: no report files (.pdf, .md, .txt, .json) to audit")
     return out
 
 

@@ -124,6 +124,7 @@ def test_readme_api_example_runs(corpus, monkeypatch, capsys):
     assert len(blocks) >= 2 and "LLaMA-65B" not in out and "tCO2e" in out
     assert "Llama 3.1 405B 30840000.0 hour reported" in out
     assert "above 3.65e+25 FLOP 6ND" in out
+    assert "0.385 tCO2e" in out
 
 
 COMMANDS = ["run", "audit", "extract", "estimate", "thresholds", "eval", "assumptions"]
@@ -226,3 +227,15 @@ def test_output_folder_for_a_file_option(corpus, tmp_path, capsys):
     assert main(["audit", str(corpus / "cards" / "llama2-model-card.md"), "--samples", "64",
                  "-o", str(tmp_path)]) == 1
     assert "is a folder" in capsys.readouterr().err
+
+
+def test_empty_folder_and_failed_extract_write_nothing(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["audit", str(empty)]) == 1
+    assert "no report files" in capsys.readouterr().err
+    fake = tmp_path / "fake.pdf"
+    fake.write_text("not a pdf")
+    out = tmp_path / "records.json"
+    assert main(["extract", str(fake), "-o", str(out)]) == 1
+    assert not out.exists()
