@@ -259,7 +259,11 @@ class _Run:
               inputs: tuple[str, ...] = ()) -> None:
         q = self.central[name]
         if fig is not None:
-            self.meters[name] = Meter(value=float(fig.value), unit=fig.unit, status="reported",
+            derived = fig.status == "derived"  # worked out by extraction (method, inputs)
+            self.meters[name] = Meter(value=float(fig.value), unit=fig.unit,
+                                      status="derived" if derived else "reported",
+                                      method=fig.method if derived else None,
+                                      inputs=tuple(fig.inputs) if derived else (),
                                       page=fig.page, section=fig.section, locator=fig.locator,
                                       text=fig.text, basis=fig.basis, scope=fig.scope,
                                       bound=fig.bound, low=float(fig.value),

@@ -303,3 +303,16 @@ def test_meta_card_power_already_includes_pue(corpus):
     assert fac.value == pytest.approx(1022.0)
     assert fac.method == "facility_energy_from_pue_adjusted_power"
     assert "pue" not in fp.meters
+
+
+def test_total_row_takes_the_power_every_row_reports(corpus):
+    # Llama 3.1 card: the Total row's power cell is empty while every model row says 700 W;
+    # case FC03: energy = 39.3M GPU-h x 0.7 kW = 27,510 MWh (PUE already in the power).
+    from audit.extract import extract
+
+    d = extract(corpus / "cards" / "llama3_1-model-card.md")
+    total = next(f for f in reconstruct(d, samples=200) if f.model == "Total")
+    power = total.meters["accelerator_power"]
+    assert (power.value, power.status, power.method) == (
+        700.0, "derived", "accelerator_power_from_table_rows")
+    assert total.meters["facility_energy"].value == pytest.approx(27_510)

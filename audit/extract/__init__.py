@@ -285,6 +285,7 @@ def _assemble(report_id: str, source: dict, tables: list[Table], passages: list[
         out.append(ModelDisclosure(name=s.name, kind=s.kind, figures=tuple(figs),
                                    accelerator=acc_id, accelerator_printed=printed,
                                    location=location))
+    out = checks.shared_table_power(out)
     warnings += models.notes
     warnings += checks.document_warnings(out, passages, tables)
     d = Disclosure(report_id=report_id, source=source, models=tuple(out),

@@ -48,6 +48,7 @@ size) and ``AMBIGUOUS_VERSION`` (a block headed by another version of the report
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from audit.extract.markdown import Passage
 from audit.extract.prose import Hit
@@ -298,6 +299,42 @@ def derived_hours(figs: list[Figure]) -> list[Figure]:
                    scope="pretraining", status="derived", method="accelerator_hours_from_rate",
                    inputs=(f"accelerator_hours_per_trillion_tokens={r.value:g} {r.unit} "
                            f"({r.where})", f"n_tokens={t.value:g} ({t.where})"))]
+
+
+def _table_of(f: Figure) -> str | None:
+    return f.locator.split(", row")[0] if f.locator and ", row" in f.locator else None
+
+
+def shared_table_power(models: list[ModelDisclosure]) -> list[ModelDisclosure]:
+    """Give a table's aggregate (Total) row the accelerator power that every model row of the
+    same table reports, as a derived figure, when its own power cell is empty.
+
+    A Total row with an empty power cell would otherwise be reconstructed from an assumed
+    TDP fraction while its rows use the reported power, and its energy would not be the sum
+    of theirs.  Nothing is added when the rows disagree or fewer than two rows report power.
+    """
+    out = []
+    for m in models:
+        tables = {(_table_of(f), f.page, f.section) for f in m.figures if _table_of(f)}
+        if m.kind != "aggregate" or m.get("accelerator_power") or len(tables) != 1:
+            out.append(m)
+            continue
+        table, page, section = next(iter(tables))
+        rows = [(r.name, f) for r in models if r.kind == "model" for f in
+                r.get("accelerator_power") if _table_of(f) == table and f.page == page
+                and f.section == section and f.value is not None]
+        values = {(f.value, f.unit) for _, f in rows}
+        if len(rows) < 2 or len(values) != 1:
+            out.append(m)
+            continue
+        value, unit = next(iter(values))
+        fig = Figure(field="accelerator_power", value=value, unit=unit, page=page,
+                     section=section, locator=f"{table}, row {m.name}",
+                     text=f"{value:g} {unit} on each of the {len(rows)} model rows",
+                     status="derived", method="accelerator_power_from_table_rows",
+                     inputs=tuple(f"{name}: {f.value:g} {f.unit}" for name, f in rows))
+        out.append(replace(m, figures=(*m.figures, fig)))
+    return out
 
 
 def document_warnings(models: list[ModelDisclosure], passages: list[Passage],
