@@ -85,7 +85,7 @@ def _add_assume(p: argparse.ArgumentParser) -> None:
                         "'carbon_intensity=57 gCO2e/kWh' (repeatable; recorded in provenance)")
     p.add_argument("--samples", type=_at_least_one, default=10_000,
                    help="Monte Carlo samples (1 or more)")
-    p.add_argument("--seed", type=_positive_int, default=20_240_601,
+    p.add_argument("--seed", type=_non_negative_int, default=20_240_601,
                    help="random seed (0 or more)")
     p.add_argument("--as-of", type=_date, default=None,
                    help="date for the threshold rules in force (default today)")
@@ -318,7 +318,7 @@ def _common() -> argparse.ArgumentParser:
 
 
 def _add_limits(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--max-pages", type=_positive_int, default=DEFAULT_MAX_PAGES,
+    p.add_argument("--max-pages", type=_non_negative_int, default=DEFAULT_MAX_PAGES,
                    metavar="N", help="refuse a PDF with more pages (default "
                    f"{DEFAULT_MAX_PAGES}; 0 = no limit)")
     p.add_argument("--time-budget", type=_seconds, default=DEFAULT_TIME_BUDGET,
@@ -328,7 +328,7 @@ def _add_limits(p: argparse.ArgumentParser) -> None:
 
 
 def _at_least_one(text: str) -> int:
-    n = _positive_int(text)
+    n = _non_negative_int(text)
     if n < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
     return n
@@ -345,7 +345,7 @@ def _seconds(text: str) -> float:
     return x
 
 
-def _positive_int(text: str) -> int:
+def _non_negative_int(text: str) -> int:
     try:
         n = int(text)
     except ValueError:
@@ -356,7 +356,7 @@ def _positive_int(text: str) -> int:
 
 
 def _add_jobs(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
+    p.add_argument("-j", "--jobs", type=_non_negative_int, default=None, metavar="N",
                    help="worker processes (default: one per core; 1 = no workers)")
 
 
