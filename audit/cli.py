@@ -203,7 +203,8 @@ def cmd_extract(a: argparse.Namespace) -> int:
     for p in a.inputs:
         try:
             with time_limit(a.time_budget or None, str(p)):
-                records += [d.to_dict() for d in load_input(p, max_pages=a.max_pages or None)]
+                records += [d.to_dict() for d in load_input(
+                    p, max_pages=a.max_pages or None, engine=a.pdf_engine)]
         except AuditError as exc:
             failed += 1
             print(f"{PROG}: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -269,8 +270,10 @@ def cmd_thresholds(a: argparse.Namespace) -> int:
 
 def cmd_eval(a: argparse.Namespace) -> int:
     from audit.evaluate import evaluate, format_table
+    from audit.extract import extract
 
-    res = evaluate(a.answers, a.corpus)
+    res = evaluate(a.answers, a.corpus,
+                   extractor=lambda path: extract(path, engine=a.pdf_engine))
     text = (json.dumps(res.to_dict(), indent=1) + "\n" if a.format == "json"
             else format_table(res))
     _emit(text, a.output)
@@ -315,6 +318,16 @@ def _common() -> argparse.ArgumentParser:
     c.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                    help="print each file as it is done")
     return c
+
+
+#: word sources of a PDF, as ``audit.extract.pdf.ENGINES`` (not imported here: --help stays light)
+PDF_ENGINES = ("pdfium", "pdfplumber")
+
+
+def _add_engine(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pdf-engine", choices=PDF_ENGINES, default=PDF_ENGINES[0],
+                   help="where a PDF's words come from: pdfium (fast, the default) or "
+                        "pdfplumber (the slower reference; same layout code after)")
 
 
 def _add_limits(p: argparse.ArgumentParser) -> None:
@@ -403,6 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("inputs", nargs="+")
     ex.add_argument("-o", "--output", default=None, help="records file (default stdout, or -)")
     _add_limits(ex)
+    _add_engine(ex)
 
     es = add("estimate", "compute the meters from explicit inputs", cmd_estimate)
     for flag, helptext in (
@@ -427,6 +441,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--corpus", default=None, help="corpus folder (default: answers' folder)")
     ev.add_argument("--format", choices=("table", "json"), default="table")
     ev.add_argument("-o", "--output", default=None)
+    _add_engine(ev)
 
     asn = add("assumptions", "list or show registry assumptions", cmd_assumptions)
     acts = asn.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -207,15 +207,8 @@ def pdf_library_errors() -> tuple[type[BaseException], ...]:
     return (PSException, PdfminerException, MalformedPDFException)
 
 
-def _pdf_pages(path: Path) -> int:
-    import pdfplumber
-
-    with pdfplumber.open(path) as pdf:
-        return len(pdf.pages)
-
-
-def load_input(path: str | os.PathLike[str], *,
-               max_pages: int | None = DEFAULT_MAX_PAGES) -> list[Disclosure]:
+def load_input(path: str | os.PathLike[str], *, max_pages: int | None = DEFAULT_MAX_PAGES,
+               engine: str = "pdfium") -> list[Disclosure]:
     """Disclosures from a PDF, a card, or a JSON record (one or a list).
 
     Parameters
@@ -224,6 +217,8 @@ def load_input(path: str | os.PathLike[str], *,
         A ``.pdf``, ``.md`` or ``.json`` file.
     max_pages : int or None
         Page limit of a PDF [pages]; None for none.
+    engine : {"pdfium", "pdfplumber"}
+        Word source for a PDF (:func:`audit.extract.pdf.read_pdf`).
 
     Raises
     ------
@@ -239,11 +234,13 @@ def load_input(path: str | os.PathLike[str], *,
         return [extract(p)]
     try:
         if max_pages and p.is_file() and p.stat().st_size > 0 and _is_pdf(p):
-            n = _pdf_pages(p)
+            from audit.extract.pdf import page_count
+
+            n = page_count(p)
             if n > max_pages:
                 raise ExtractionError(f"{p}: {n} pages, over the limit of {max_pages}; raise "
                                       "it with --max-pages")
-        return [extract(p, max_pages=max_pages)]
+        return [extract(p, max_pages=max_pages, engine=engine)]
     except pdf_library_errors() as exc:
         cause = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
         if "password" in repr(cause).lower() or "encrypt" in repr(cause).lower():

@@ -326,6 +326,7 @@ def _prose(p: Passage, models: Models, slots: _Slots, warnings: list[Warning_],
     """Read one passage's sentences into the slots; return the accelerators it names."""
     accs: Counter[str] = Counter()
     prev: tuple[str, str] | None = None
+    before: list[str] = []  # sentences without figures since the last one with figures
     for k, sent in enumerate(sentences(p)):
         relevant = bool(_RELEVANT.search(sent))
         acc = find_accelerator(sent) if relevant else None
@@ -333,12 +334,19 @@ def _prose(p: Passage, models: Models, slots: _Slots, warnings: list[Warning_],
             accs[acc] += 1
         hits = sentence_figures(sent) if relevant else []
         warnings += checks.sentence_warnings(sent, hits, p) if relevant else []
-        mentions = models.mentions(sent)
         if not hits:
-            named = [m for m in mentions if m.kind in ("model", "foreign", "aggregate")]
-            if named:  # the sentence's subject: the first model it names
-                prev = models.target(named[0])
+            before.append(sent)
             continue
+        # the subject carried from before: the first model named by the latest sentence
+        # without figures that names one (read only now: most sentences have no figures)
+        for earlier in reversed(before):
+            named = [m for m in models.mentions(earlier)
+                     if m.kind in ("model", "foreign", "aggregate")]
+            if named:
+                prev = models.target(named[0])
+                break
+        before = []
+        mentions = models.mentions(sent)
         fields = [h.field for h in hits]
         sentence_target = None
         prev_scope: str | None = None
@@ -540,15 +548,16 @@ def _code_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def _cache_path(sha: str, max_pages: int | None, prescan: bool) -> Path | None:
+def _cache_path(sha: str, max_pages: int | None, prescan: bool, engine: str) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    return folder / f"{sha}-{_code_fingerprint()}-{max_pages or 0}-{int(prescan)}.json"
+    return folder / (f"{sha}-{_code_fingerprint()}-{max_pages or 0}-{int(prescan)}-{engine}"
+                     ".json")
 
 
 def extract(path: str | Path, *, max_pages: int | None = None, prescan: bool = True,
-            use_cache: bool = True) -> Disclosure:
+            use_cache: bool = True, engine: str = "pdfium") -> Disclosure:
     """Extract a disclosure record from a report PDF or a Markdown model card.
 
     Parameters
@@ -558,8 +567,11 @@ def extract(path: str | Path, *, max_pages: int | None = None, prescan: bool = T
     max_pages : int, optional
         Read at most this many PDF pages.
     prescan : bool
-        PDFs: give pdfplumber's layout work only to pages whose text holds disclosure words
+        PDFs: give the layout work only to pages whose text holds disclosure words
         (:func:`audit.extract.pdf.scan_pages`); False reads every page.
+    engine : {"pdfium", "pdfplumber"}
+        PDFs: where the words come from (:func:`audit.extract.pdf.read_pdf`): PDFium's text
+        layer (fast, the default) or pdfplumber's (the slower reference).
     use_cache : bool
         Reuse the record extracted earlier from a file with the same sha256 by the same code
         (see :func:`cache_dir`); the cache is written atomically.
@@ -585,7 +597,7 @@ def extract(path: str | Path, *, max_pages: int | None = None, prescan: bool = T
         raise ExtractionError(f"{p}: empty file (0 bytes)")
     sha = _sha256(p)
     rid = report_id_for(p)
-    cached = _cache_path(sha, max_pages, prescan) if use_cache else None
+    cached = _cache_path(sha, max_pages, prescan, engine) if use_cache else None
     if cached is not None and cached.is_file():
         try:
             d = Disclosure.from_dict(json.loads(cached.read_text(encoding="utf-8")),
@@ -594,7 +606,7 @@ def extract(path: str | Path, *, max_pages: int | None = None, prescan: bool = T
                                        source={**d.source, "file": str(p)})
         except (ValueError, OSError):
             pass  # a damaged cache entry is rebuilt below
-    d = _extract_file(p, sha, rid, max_pages, prescan)
+    d = _extract_file(p, sha, rid, max_pages, prescan, engine)
     if cached is not None:
         try:
             write_atomic(cached, dump_json(d.to_dict()))
@@ -604,11 +616,12 @@ def extract(path: str | Path, *, max_pages: int | None = None, prescan: bool = T
 
 
 def _extract_file(p: Path, sha: str, rid: str, max_pages: int | None,
-                  prescan: bool) -> Disclosure:
+                  prescan: bool, engine: str) -> Disclosure:
     if p.suffix.lower() == ".pdf":
         from audit.extract.pdf import read_pdf
 
-        tables, passages, title = read_pdf(p, max_pages=max_pages, prescan=prescan)
+        tables, passages, title = read_pdf(p, max_pages=max_pages, prescan=prescan,
+                                           engine=engine)
         source = {"title": title or p.stem, "file": str(p), "sha256": sha, "doc_type": "pdf"}
         return _assemble(rid, source, tables, passages, title)
     if p.suffix.lower() in CARD_SUFFIXES:

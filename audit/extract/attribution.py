@@ -33,6 +33,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from audit.extract.tables import SIZE_RE, RowResult
 from audit.records import Warning_
@@ -72,6 +73,7 @@ _ANAPHOR_RE = re.compile(r"^\W*(?:this|these|that|it|its|they|consequently|thus|
                          r"therefore|in that time|as a result)\b", re.I)
 
 
+@lru_cache(maxsize=4096)
 def canon(name: str) -> str:
     """Key for comparing model names (``Granite 3.0 1B-A400M`` = ``granite301b400m``).
 
@@ -237,9 +239,9 @@ class Models:
         def free(a: int, b: int) -> bool:
             return not any(x < b and a < y for x, y in taken)
 
-        low = sentence
+        flat = _flatten(sentence)
         for key, name in sorted(self.known.items(), key=lambda kv: -len(kv[0])):
-            for a, b in _find_canon(low, key):
+            for a, b in _find_canon(sentence, key, flat):
                 if free(a, b):
                     out.append(Mention(a, b, "model", name))
                     taken.append((a, b))
@@ -312,16 +314,19 @@ def _looks_like_model(name: str, is_accelerator: Callable[[str], bool],
     return True
 
 
-def _find_canon(sentence: str, key: str) -> list[tuple[int, int]]:
-    """Spans of ``sentence`` whose canonical form is ``key`` (word boundaries kept)."""
+def _flatten(sentence: str) -> tuple[str, list[int]]:
+    """A sentence's letters and digits, lower-cased, and the index of each in the sentence."""
+    index = [i for i, ch in enumerate(sentence) if ch.isalnum()]
+    return "".join(sentence[i] for i in index).lower(), index
+
+
+def _find_canon(sentence: str, key: str, flattened: tuple[str, list[int]]
+                ) -> list[tuple[int, int]]:
+    """Spans of ``sentence`` whose canonical form is ``key`` (word boundaries kept);
+    ``flattened`` is :func:`_flatten` of the sentence."""
     if not key:
         return []
-    chars, index = [], []
-    for i, ch in enumerate(sentence):
-        if ch.isalnum():
-            chars.append(ch.lower())
-            index.append(i)
-    flat = "".join(chars)
+    flat, index = flattened
     out = []
     start = flat.find(key)
     while start >= 0:
