@@ -151,6 +151,33 @@ def sources() -> dict[str, dict[str, str]]:
     return out
 
 
+@cache
+def country_boxes() -> dict[str, tuple[str, float, float, float, float]]:
+    """Bounding boxes of countries: ISO 3166-1 alpha-2 -> (name, lon_min, lat_min, lon_max,
+    lat_max) [degrees], from ``country_boxes.csv``.
+
+    A box holds its whole country (and more), so a point outside it is outside the country:
+    enough to catch a log whose country and coordinates disagree, never to place a point.
+
+    Raises
+    ------
+    SchemaError
+        If the file is missing or a coordinate is not a number.
+
+    References
+    ----------
+    Natural Earth, Admin 0 - Countries, 1:110m (public domain): source ``natural-earth-110m``.
+    """
+    out = {}
+    for k, row in enumerate(_read_csv("country_boxes.csv"), start=2):
+        where = f"audit/data/country_boxes.csv line {k}"
+        box = [_float(row, c, where) for c in ("lon_min", "lat_min", "lon_max", "lat_max")]
+        if None in box:
+            raise SchemaError(f"{where}: a coordinate is empty")
+        out[row["iso2"]] = (row["name"], *box)
+    return out
+
+
 def _row_to_assumption(row: dict[str, str], where: str) -> Assumption:
     value = _float(row, "value", where)
     if value is None:
@@ -553,4 +580,4 @@ def with_value(a: Assumption, value: float) -> Assumption:
 
 __all__ = ["Assumption", "Accelerator", "accelerator", "accelerators", "find_accelerator",
            "get", "lookup", "override", "registry", "sources", "check_value", "ureg",
-           "calculator_power", "carbon_intensity_for", "location_keys"]
+           "calculator_power", "carbon_intensity_for", "country_boxes", "location_keys"]

@@ -339,11 +339,34 @@ def test_fc15_energy_labelled_as_power(cases):
         0.453, abs=5e-4)
 
 
-@pytest.mark.xfail(strict=True, reason="needs the log's country and lat/lon read as locations "
-                   "and compared (a geocoder or a grid-region lookup by coordinates): "
-                   "LOCATION_CONFLICT")
 def test_fc15_location_conflict(cases):
-    assert "LOCATION_CONFLICT" in codes(read(cases, "FC15"))
+    d = read(cases, "FC15")
+    msg = warning(d, "LOCATION_CONFLICT").message
+    assert "'Germany'" in msg and "41.26, -95.85" in msg  # Council Bluffs, Iowa: not Germany
+    assert [m.location for m in d.models] == ["Germany"]  # named, kept, and warned about
+
+
+@pytest.mark.parametrize("text, conflict", [
+    ("country: Germany | lat/lon: 41.26, -95.85 | energy_consumed (kWh): 5.6", True),
+    ("country: Germany | lat/lon: 50.11, 8.68 | energy_consumed (kWh): 5.6", False),  # Frankfurt
+    ("country_name: United States | latitude: 41.26 | longitude: -95.85 | emissions: 2.5", False),
+    ("country_name: France | longitude: -95.85 | latitude: 41.26 | emissions: 2.5", True),
+    ("The run location: Finland (60.57°N, 27.19°E) used 52 MWh.", False),  # Hamina
+    ("The run location: Finland (41.26°N, 95.85°W) used 52 MWh.", True),
+    ("We trained in Iowa; energy 52 MWh. lat/lon: 41.26, -95.85", False),  # state -> US box
+    ("country: Australia | lat/lon: -33.87, 151.21 | emissions (kg): 3.1", False),  # Sydney
+])
+def test_location_and_coordinates_compared(text, conflict):
+    d = extract_text(text)
+    assert ("LOCATION_CONFLICT" in codes(d)) is conflict, [w.message for w in d.warnings]
+
+
+def test_emissions_csv_columns_give_location_and_coordinates():
+    """A tracker's emissions.csv pasted as a table: the country and coordinate columns."""
+    d = extract_text("| duration | energy_consumed | emissions | country_name | longitude | "
+                     "latitude |\n|---|---|---|---|---|---|\n| 49516.09 | 5.5915 | 2.5308 | "
+                     "Germany | -95.85 | 41.26 |\n")
+    assert "LOCATION_CONFLICT" in codes(d)
 
 
 # --- FC17 default-assumption: fallback intensity ------------------------------------------

@@ -274,7 +274,8 @@ def _assemble(report_id: str, source: dict, tables: list[Table], passages: list[
     _drop_unrelated_sizes(slots, models)
     out = []
     doc_acc = doc_accs.most_common(1)[0][0] if doc_accs else None
-    location = checks.run_location([p for p in passages if p.section != "front matter"])
+    located = [p for p in passages if p.section != "front matter"] + checks.run_log_lines(tables)
+    location = checks.run_location(located)
     for s in slots.values():
         figs = [i.fig for i in sorted(s.items, key=lambda i: i.order)]
         figs += checks.derived_hours(figs)
@@ -286,6 +287,7 @@ def _assemble(report_id: str, source: dict, tables: list[Table], passages: list[
                                    accelerator=acc_id, accelerator_printed=printed,
                                    location=location))
     out = checks.shared_table_power(out)
+    warnings += checks.coordinate_warnings(located, location)
     warnings += models.notes
     warnings += checks.document_warnings(out, passages, tables)
     d = Disclosure(report_id=report_id, source=source, models=tuple(out),

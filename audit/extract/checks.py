@@ -37,6 +37,8 @@ code                           when
                                embodied, total): compare like with like
 ``INTENSITY_LOCATION_MISMATCH``  a reported intensity outside the grid range of the run's named
                                location (:func:`run_location`)
+``LOCATION_CONFLICT``          coordinates outside the country named as the run location
+                               (:func:`coordinate_warnings`)
 =============================  ===============================================================
 
 Raised elsewhere in extraction: ``UNIT_LABEL_POWER_FOR_ENERGY`` (a kW label on an energy,
@@ -489,12 +491,33 @@ def _metadata(models: list[ModelDisclosure]) -> list[Warning_]:
 
 
 _RUN_LOCATION = (
-    re.compile(r"\b(?i:run|training|compute|cluster|server|data\s?cent(?:er|re))\s+"
-               r"(?i:location)\s*[:=]\s*(?P<loc>[A-Z][\w.'-]*(?:[ ,]+[A-Z][\w.'-]*){0,3})"),
+    re.compile(r"\b(?:(?i:run|training|compute|cluster|server|data\s?cent(?:er|re))\s+"
+               r"(?i:location)|(?i:country)(?:[_ ](?i:name))?)\s*[:=]\s*"
+               r"(?P<loc>[A-Z][\w.'-]*(?:[ ,]+[A-Z][\w.'-]*){0,3})"),
     re.compile(r"\b(?i:(?:pre-?)?trained|ran|run|hosted|located|supercomputer|cluster|"
                r"data\s?cent(?:er|re)s?|facility|computing centre|computing center)\b"
                r"[^.;:]{0,60}?\bin\s+(?:the\s+)?(?P<loc>[A-Z][\w.'-]*(?:[ ,]+[A-Z][\w.'-]*)"
                r"{0,2})"))
+
+
+_RUN_LOG_RE = re.compile(r"emission|energy|carbon|co2|kwh|duration", re.I)
+
+
+def run_log_lines(tables: list[Table]) -> list[Passage]:
+    """The tables that log a run (their cells name energy, emissions or duration: a
+    tracker's key-value line, an emissions.csv), as ``key: value`` text, one passage each,
+    for the location and coordinate readers."""
+    out = []
+    for t in tables:
+        if not _RUN_LOG_RE.search(" ".join(t.header + [c for r in t.rows for c in r])):
+            continue
+        if not any(t.header):  # key | value rows
+            lines = [f"{r[0]}: {' '.join(r[1:])}" for r in t.rows if r]
+        else:
+            lines = [" | ".join(f"{h}: {c}" for h, c in zip(t.header, r, strict=False) if c)
+                     for r in t.rows]
+        out.append(Passage("\n".join(lines), t.section, t.page))
+    return out
 
 
 def run_location(passages: list[Passage]) -> str | None:
@@ -517,6 +540,70 @@ def run_location(passages: list[Passage]) -> str | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
+_NUM = r"[-−–]?\d{1,3}(?:\.\d+)?"
+_SEP = r"[\s:=(]{0,4}"
+_COORDINATES = (
+    re.compile(rf"\blat(?:itude)?\s*/\s*lon(?:g(?:itude)?)?\b{_SEP}(?P<lat>{_NUM})\s*[,;/ ]\s*"
+               rf"(?P<lon>{_NUM})", re.I),
+    re.compile(rf"\blatitude\b{_SEP}(?P<lat>{_NUM})(?!\d)[^.]{{0,40}}?\blongitude\b{_SEP}"
+               rf"(?P<lon>{_NUM})", re.I),
+    re.compile(rf"\blongitude\b{_SEP}(?P<lon>{_NUM})(?!\d)[^.]{{0,40}}?\blatitude\b{_SEP}"
+               rf"(?P<lat>{_NUM})", re.I),
+    re.compile(r"(?P<lat>\d{1,2}(?:\.\d+)?)\s*°\s*(?P<ns>[NS])\s*,?\s*"
+               r"(?P<lon>\d{1,3}(?:\.\d+)?)\s*°\s*(?P<ew>[EW])"))
+_BOX_MARGIN = 0.5  # degrees around a country's box before a point counts as outside it
+
+
+def coordinates(passages: list[Passage]) -> list[tuple[float, float, str]]:
+    """Coordinates a report gives for its run, as (latitude, longitude, where) [degrees]:
+    ``lat/lon: 41.26, -95.85``, ``latitude 41.26 ... longitude -95.85`` (either order),
+    ``41.26°N, 95.85°W``; pairs out of range are not coordinates."""
+    out = []
+    for p in passages:
+        for pat in _COORDINATES:
+            for m in pat.finditer(p.text):
+                lat, lon = (float(m.group(g).replace("−", "-").replace("–", "-"))
+                            for g in ("lat", "lon"))
+                if "ns" in pat.groupindex:
+                    lat = -lat if m.group("ns") == "S" else lat
+                    lon = -lon if m.group("ew") == "W" else lon
+                if -90 <= lat <= 90 and -180 <= lon <= 180:
+                    out.append((lat, lon, f"p. {p.page}" if p.page else p.section or "card"))
+    return list(dict.fromkeys(out))
+
+
+def coordinate_warnings(passages: list[Passage], location: str | None) -> list[Warning_]:
+    """LOCATION_CONFLICT where a report's coordinates lie outside the country it names as
+    the run location (``country: Germany`` beside ``lat/lon: 41.26, -95.85``): the grid
+    intensity of the named country may not be the machine's.
+
+    The test is a point outside the country's bounding box (plus :data:`_BOX_MARGIN`), from
+    Natural Earth 1:110m (:func:`audit.assumptions.country_boxes`); a country without a box
+    (Singapore at that scale) is not tested.
+    """
+    from audit.assumptions import country_boxes, location_keys
+
+    boxes = country_boxes()
+    named = [k for k in location_keys(location) if k in boxes]
+    if not named:
+        return []
+    out = []
+    for lat, lon, where in coordinates(passages):
+        def inside(b: tuple[str, float, float, float, float]) -> bool:
+            return (b[1] - _BOX_MARGIN <= lon <= b[3] + _BOX_MARGIN
+                    and b[2] - _BOX_MARGIN <= lat <= b[4] + _BOX_MARGIN)
+        if any(inside(boxes[k]) for k in named):
+            continue
+        name, lo0, la0, lo1, la1 = boxes[named[0]]
+        out.append(Warning_(
+            "LOCATION_CONFLICT",
+            f"{where}: the run location {location!r} and the coordinates {lat:g}, {lon:g} "
+            f"disagree: the point lies outside {name} (lat {la0:.1f} to {la1:.1f}, lon "
+            f"{lo0:.1f} to {lo1:.1f}); the grid intensity of {location} may not be the "
+            "machine's: check where the run was"))
+    return out
+
+
 def location_warnings(models: list[ModelDisclosure]) -> list[Warning_]:
     """INTENSITY_LOCATION_MISMATCH where a reported intensity is not the grid of the run's
     named location (a tool's fallback, another region's average)."""
@@ -536,6 +623,6 @@ def location_warnings(models: list[ModelDisclosure]) -> list[Warning_]:
     return out
 
 
-__all__ = ["KNOWN_DEFAULT_INTENSITIES", "derived_hours", "document_warnings",
-           "location_warnings", "run_location", "scope_near", "sentence_basis",
+__all__ = ["KNOWN_DEFAULT_INTENSITIES", "coordinate_warnings", "coordinates",
+           "derived_hours", "document_warnings", "location_warnings", "run_log_lines", "run_location", "scope_near", "sentence_basis",
            "sentence_warnings", "total_checks", "word_cells"]
