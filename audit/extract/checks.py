@@ -21,6 +21,8 @@ code                           when
 ``SCOPE_DEVELOPMENT``          a figure covers developing the models, not one training run
 ``COST_IS_RENTAL_ASSUMPTION``  a cost is GPU-hours times an assumed rental price
 ``POWER_RANGE``                a power given as a range (``350-400W``)
+``UNLISTED_ROW_ENERGY``        a Total's GPU-hours not in its rows, at a stated power range:
+                               the energy and implied intensity as intervals
 ``TPU_SLICE_SUFFIX_IS_CORES``  a TPU slice name (``v3-8``) counts TensorCores: chips = cores/2
 ``TPU_COUNT_AMBIGUOUS``        ``512 TPU v3``: cores or chips is not said
 ``DEFAULT_GRID_INTENSITY``     an intensity the text calls a default/fallback, or equal to a
@@ -343,6 +345,7 @@ def document_warnings(models: list[ModelDisclosure], passages: list[Passage],
                       tables: list[Table]) -> list[Warning_]:
     """Warnings about the document as a whole."""
     out = total_checks(models)
+    out += unlisted_energy(models, passages)
     out += _market_zero(models)
     out += _prose_vs_table(models)
     out += _pue_claim(models, passages)
@@ -406,6 +409,60 @@ def total_checks(models: list[ModelDisclosure]) -> list[Warning_]:
                               f"the {len(parts)} model rows sum to {total:g}; the gap "
                               f"{fig.value - total:g} {fig.unit} counts something not listed",
                               agg.name, fig.field))
+    return out
+
+
+_POWER_RANGE_RE = re.compile(r"\b(?P<lo>\d{2,4})\s*(?:W\s*)?[-–]\s*(?P<hi>\d{2,4})\s*W\b")
+
+
+def unlisted_energy(models: list[ModelDisclosure], passages: list[Passage]) -> list[Warning_]:
+    """UNLISTED_ROW_ENERGY: a Total row counts GPU-hours that no listed row has, the report
+    gives a power range (``TDP 350-400W``), and the listed rows each report their power: the
+    total energy is then only known as an interval, and so is the intensity its emissions
+    imply.
+
+    ``E = sum(rows' hours x power) + unlisted hours x [P_low, P_high]``; with the Total's
+    reported emissions ``C``, the implied intensity is ``C / E`` over that interval.  (Llama 2
+    card: the Total counts the unreleased 34B, 1,038,336 GPU-h; at 350-400 W the energy is
+    1,272.7-1,324.6 MWh and 539 t implies 0.407-0.4235 t/MWh; the paper's 350 W gives the
+    low end.)
+    """
+    ranges = [(float(m.group("lo")), float(m.group("hi"))) for p in passages
+              for m in _POWER_RANGE_RE.finditer(p.text)
+              if float(m.group("lo")) < float(m.group("hi"))]
+    if not ranges:
+        return []
+    lo_w, hi_w = ranges[0]
+    out = []
+    for agg in (m for m in models if m.kind == "aggregate"):
+        for hours in (f for f in agg.get("accelerator_hours") if f.status == "reported"
+                      and _table_of(f) and f.value):
+            table = _table_of(hours)
+            rows = [(r, h) for r in models if r.kind == "model" for h in
+                    r.get("accelerator_hours") if _table_of(h) == table and h.page ==
+                    hours.page and h.section == hours.section and h.value]
+            powers = [[f for f in r.get("accelerator_power") if f.value] for r, _ in rows]
+            if len(rows) < 2 or not all(powers):
+                continue
+            total_h = hours.quantity.to("hour").magnitude
+            listed_h = sum(h.quantity.to("hour").magnitude for _, h in rows)
+            unlisted = total_h - listed_h
+            if unlisted <= 0.02 * total_h:
+                continue
+            e_rows = sum(h.quantity.to("hour").magnitude * ps[0].quantity.to("kW").magnitude
+                         for (_, h), ps in zip(rows, powers, strict=True)) / 1000
+            e_lo, e_hi = e_rows + unlisted * lo_w / 1e6, e_rows + unlisted * hi_w / 1e6
+            text = (f"{table}: {agg.name} counts {unlisted:,.0f} GPU-hours that no listed row "
+                    f"has, and their power is not given; at the stated {lo_w:g}-{hi_w:g} W "
+                    f"the total energy is {e_lo:,.1f} to {e_hi:,.1f} MWh (listed rows "
+                    f"{e_rows:,.1f} MWh)")
+            carbon = [f for f in agg.get("emissions") if f.value and f.basis != "market"
+                      and f.status == "reported" and _table_of(f) == table]
+            if carbon:
+                c = carbon[0].quantity.to("tCO2e").magnitude
+                text += (f", and its {c:g} tCO2e imply {c / e_hi:.4f} to {c / e_lo:.4f} "
+                         "tCO2e/MWh")
+            out.append(_w("UNLISTED_ROW_ENERGY", text, agg.name, "energy"))
     return out
 
 
@@ -624,5 +681,6 @@ def location_warnings(models: list[ModelDisclosure]) -> list[Warning_]:
 
 
 __all__ = ["KNOWN_DEFAULT_INTENSITIES", "coordinate_warnings", "coordinates",
+           "unlisted_energy",
            "derived_hours", "document_warnings", "location_warnings", "run_log_lines", "run_location", "scope_near", "sentence_basis",
            "sentence_warnings", "total_checks", "word_cells"]
