@@ -106,7 +106,7 @@ class Completeness:
 
 
 def _figs(m: ModelDisclosure, *names: str) -> list[Figure]:
-    return [f for f in m.figures if f.field in names]
+    return [f for f in m.own_figures if f.field in names]
 
 
 def _where(figs: list[Figure]) -> str:
@@ -209,7 +209,7 @@ def _items(m: ModelDisclosure, fp: Footprint) -> list[tuple[str, str, str]]:
 
     for item, scopes in (("post_training_compute", POST_TRAINING_SCOPES),
                          ("experimental_runs", EXPERIMENT_SCOPES)):
-        figs = [f for f in m.figures if (f.scope or "").lower() in scopes]
+        figs = [f for f in m.own_figures if (f.scope or "").lower() in scopes]
         if figs:
             kinds = sorted({f"{f.field} ({f.scope})" for f in figs})
             add(item, "disclosed", f"{'; '.join(kinds)}: {_where(figs)}")

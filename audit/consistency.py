@@ -857,11 +857,11 @@ def total_row_warnings(d: Disclosure, agg: ModelDisclosure,
     if agg.kind != "aggregate":
         return []
     out = []
-    for fig in agg.figures:
+    for fig in agg.own_figures:
         table = _table(fig.locator)
         if table is None or fig.value is None or fig.field not in TOTAL_FIELDS:
             continue
-        parts = [f for m in d.models if m.kind == "model" for f in m.figures
+        parts = [f for m in d.models if m.kind == "model" for f in m.own_figures
                  if f.field == fig.field and f.basis == fig.basis
                  and (f.scope == fig.scope or fig.scope == "total")
                  and _table(f.locator) == table and f.page == fig.page

@@ -273,7 +273,7 @@ def conflicting_figures(d: Disclosure) -> list[Warning_]:
     out = []
     for m in d.models:
         groups: dict[tuple, list] = {}
-        for f in m.figures:
+        for f in m.own_figures:
             if f.value is None:
                 continue
             groups.setdefault((f.field, f.basis, f.scope), []).append(f)

@@ -467,7 +467,7 @@ def reconstruct_model(d: Disclosure, m: ModelDisclosure, *,
     consistency.check_reported_emissions(
         r, m.name, accelerator_id=m.accelerator, tdp_w=None if acc is None else acc.tdp_w,
         location=m.location, year=year, made_with_calculator=consistency.calculator_made(
-            [f for f in m.figures if f.field == "emissions"]))
+            m.get("emissions")))
     emb = _pick(m, "embodied_emissions")
     if emb is not None:
         r.set_reported("embodied_emissions", emb)

@@ -79,6 +79,10 @@ class Figure:
         Magnitude in ``unit``; None for a word such as "Negligible" (see ``bound``).
     unit : str
         Unit string that :func:`audit.units.parse_unit` accepts.
+    status : str
+        ``reported`` (printed by the report), ``derived`` (worked out by extraction, with
+        ``method`` and ``inputs``) or ``cited`` (a figure the report quotes from another
+        source: kept for the reader, never an input; :meth:`ModelDisclosure.get` skips it).
     """
 
     field: str
@@ -159,8 +163,15 @@ class ModelDisclosure:
     architecture: str | None = None
 
     def get(self, name: str) -> list[Figure]:
-        """All figures of glossary field ``name``, in document order."""
-        return [f for f in self.figures if f.field == name]
+        """The report's own figures of glossary field ``name`` (reported or derived), in
+        document order; figures it quotes from other sources (status ``cited``) are left
+        out: they are kept in the record for the reader, never used as inputs."""
+        return [f for f in self.figures if f.field == name and f.status != "cited"]
+
+    @property
+    def own_figures(self) -> tuple[Figure, ...]:
+        """Every figure but the ``cited`` ones (see :meth:`get`)."""
+        return tuple(f for f in self.figures if f.status != "cited")
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"name": self.name, "kind": self.kind}

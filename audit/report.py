@@ -81,7 +81,8 @@ def _unit(u: str) -> str:
 
 def _figure_row(f: Figure) -> list[str]:
     bound = {"lower": ">= ", "upper": "<= ", "approximate": "~ "}.get(f.bound, "")
-    extra = ", ".join(x for x in (f.basis and f"{f.basis}-based", f.scope) if x)
+    extra = ", ".join(x for x in (f.basis and f"{f.basis}-based", f.scope,
+                                  f.status == "cited" and "cited, not used") if x)
     value = ("(no number)" if f.value is None
              else f"{bound}{exact(f.value)} {_unit(f.unit)}".strip())
     text = " ".join((f.text or "").split())[:90]

@@ -378,6 +378,11 @@ def _prose(p: Passage, models: Models, slots: _Slots, warnings: list[Warning_],
                 continue
             fig = _figure(h, sent, hits, i, p, prev_scope)
             prev_scope = fig.scope
+            if fig.status == "cited":
+                warnings.append(Warning_(
+                    "CITED_FIGURE", f"{_where(p)}: {h.field}={h.value:g} {h.unit} is quoted "
+                    f"from another source ({h.text!r}); kept as cited, not used as an input",
+                    model=tgt[0], field=h.field))
             if fig.field in SHARED_FIELDS and m is None and _shared(fig, p, slots):
                 continue
             slots.get_slot(*tgt).items.append(_Item(fig, p.order + k, False))
@@ -403,7 +408,8 @@ def _figure(h: Hit, sent: str, hits: list[Hit], i: int, p: Passage,
                         checks.scope_near(before, after, prev_scope, sent))
     fld = "embodied_emissions" if h.field == "emissions" and "embodied" in before else h.field
     return Figure(field=fld, value=h.value, unit=h.unit, bound=h.bound, page=p.page,
-                  section=p.section, locator="text", text=h.text, basis=basis, scope=scope)
+                  section=p.section, locator="text", text=h.text, basis=basis, scope=scope,
+                  status="cited" if h.cited else "reported")
 
 
 def _shared(fig: Figure, p: Passage, slots: _Slots) -> bool:

@@ -151,6 +151,16 @@ class Hit:
     end: int
     text: str
     scope: str | None = None
+    cited: bool = False  # quoted from another source ("Reported elsewhere: 15.6T tokens")
+
+
+#: a figure quoted from another source, not the report's own: "Reported elsewhere:",
+#: "according to <source>", "as reported in/by", "other sources report".
+CITED_RE = re.compile(r"\breported elsewhere\b|\baccording to\b(?!\s+(?:our|us|internal|the "
+                      r"(?:logs?|measurements?|tracker|meters?))\b)|\bas (?:reported|stated|"
+                      r"estimated|given|cited) (?:in|by)\b|\b(?:other|external|third-party|"
+                      r"secondary) (?:sources?|reports?|estimates?)\b|\bcited (?:in|by)\b",
+                      re.I)
 
 
 def _number(text: str) -> Number | None:
@@ -199,13 +209,15 @@ def sentence_figures(sentence: str) -> list[Hit]:
     out: list[Hit] = []
     claimed: list[tuple[int, int]] = []
     rate = bool(RATE_RE.search(sentence))
+    c = CITED_RE.search(sentence)
+    cited_at = c.start() if c else None
     for field, pattern, unit in PROSE_PATTERNS:
         for m in pattern.finditer(sentence):
             group = "n" if m.group("n") is not None else "n2"
             span = m.span(group)
             if any(a < span[1] and span[0] < b for a, b in claimed):
                 continue
-            hit = _hit(field, m, group, unit, sentence, rate)
+            hit = _hit(field, m, group, unit, sentence, rate, cited_at)
             if hit is None:
                 continue
             claimed.append(m.span())
@@ -265,8 +277,9 @@ def _enumerated_tokens(sentence: str, hits: list[Hit], claimed: list[tuple[int, 
 
 
 def _hit(field: str, m: re.Match[str], group: str, unit: str, sentence: str,
-         rate: bool) -> Hit | None:
+         rate: bool, cited_at: int | None = None) -> Hit | None:
     start, end = m.span(group)
+    cited = cited_at is not None and cited_at < start
     raw = m.group(group)
     scope = None
     if field == "accelerator_count" and m.groupdict().get("ver"):
@@ -309,8 +322,9 @@ def _hit(field: str, m: re.Match[str], group: str, unit: str, sentence: str,
         field = "accelerator_hours_per_trillion_tokens"
     if field in ("n_parameters", "n_active_parameters", "n_tokens") and not num.suffixed:
         return None  # "12 layers", "4096 tokens" of context: not sizes
-    if field == "n_tokens" and not _training_tokens(sentence, start, end):
-        return None
+    if field == "n_tokens" and not (_training_tokens(sentence, start, end) or (
+            cited and not _TOKEN_NOISE.search(sentence[max(0, start - 40):end + 40]))):
+        return None  # a quoted token count needs no training verb: it is kept as cited
     if field in ("n_parameters", "n_active_parameters", "n_tokens") and (
             _CITATION.search(sentence) or _SIZE_NOISE.search(sentence)
             or _PART_BEFORE.search(sentence[max(0, start - 12):start])
@@ -336,7 +350,7 @@ def _hit(field: str, m: re.Match[str], group: str, unit: str, sentence: str,
         u = f"{parse_unit(u):~}"
     lo = max(0, start - 60)
     return Hit(field, value, u, num.bound, start, end,
-               sentence[lo:m.end() + 40].strip(), scope)
+               sentence[lo:m.end() + 40].strip(), scope, cited)
 
 
 def _inside_quotes(sentence: str, at: int) -> bool:
@@ -354,4 +368,4 @@ def _training_tokens(sentence: str, start: int, end: int) -> bool:
     return not _TOKEN_NOISE.search(near)
 
 
-__all__ = ["PROSE_PATTERNS", "RATE_RE", "Hit", "sentence_figures"]
+__all__ = ["CITED_RE", "PROSE_PATTERNS", "RATE_RE", "Hit", "sentence_figures"]
