@@ -22,7 +22,36 @@ from audit.errors import AssumptionRangeError, SchemaError, UnitError, UnknownAs
 from audit.units import parse_unit, quantity, ureg
 
 LONG_TABLES = ("datacenters", "grid_intensity", "prices", "defaults")
-DISTRIBUTIONS = ("triangular", "uniform", "loguniform", "fixed")  # + "given" (draws) in code
+DISTRIBUTIONS = ("triangular", "uniform", "loguniform", "split-uniform", "fixed")  # + "given"
+
+
+def split_uniform_ppf(u, low: float, median: float, high: float):  # noqa: ANN001, ANN201
+    """Inverse CDF of the split-uniform distribution: probability 1/2 spread evenly on
+    [low, median] and 1/2 on [median, high], so that ``median`` is its median.
+
+    It is the distribution of largest entropy with a given minimum, median and maximum
+    (the three numbers a price row of ``prices.csv`` keeps from its observations), and,
+    unlike a triangular with its mode at the median, it keeps the median inside every
+    central interval: its 5th and 95th percentiles are ``low + 0.1 (median - low)`` and
+    ``median + 0.9 (high - median)``.
+
+    Parameters
+    ----------
+    u : numpy.ndarray [dimensionless]
+        Probabilities in [0, 1], any shape.
+    low, median, high : float
+        In the assumption's unit; ``low <= median <= high``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``u``, in the assumption's unit.
+    """
+    import numpy as np
+
+    u = np.asarray(u, dtype=float)
+    return np.where(u < 0.5, low + 2 * u * (median - low),
+                    median + (2 * u - 1) * (high - median))
 # The glossary quantity each long-table quantity is checked against.
 QUANTITY_FIELD = {"pue": "pue", "carbon_intensity": "carbon_intensity",
                   "gpu_hour_price": "gpu_hour_price", "mfu": "mfu", "tdp_fraction": "mfu",

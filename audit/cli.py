@@ -55,13 +55,20 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _assume_item(text: str) -> str:
+    """An ``--assume`` value of the shape NAME=VALUE (what NAME and VALUE may be is checked
+    later, by :func:`audit.assumptions.override`)."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: write NAME=VALUE, e.g. pue=1.2")
+    return text
+
+
 def _overrides(items: list[str] | None) -> dict:
     from audit.assumptions import override
 
     out = {}
     for item in items or []:
-        if "=" not in item:
-            raise AuditError(f"--assume {item!r}: write NAME=VALUE, e.g. pue=1.2")
         name, value = item.split("=", 1)
         out[name.strip()] = override(name.strip(), value)
     return out
@@ -80,7 +87,7 @@ def _emit(text: str, output: str | None) -> None:
 
 
 def _add_assume(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--assume", action="append", metavar="NAME=VALUE",
+    p.add_argument("--assume", action="append", metavar="NAME=VALUE", type=_assume_item,
                    help="override an assumption, e.g. pue=1.2 or "
                         "'carbon_intensity=57 gCO2e/kWh' (repeatable; recorded in provenance)")
     p.add_argument("--samples", type=_at_least_one, default=10_000,

@@ -204,6 +204,8 @@ def sample(a: reg.Assumption, n: int, rng: np.random.Generator) -> np.ndarray:
         return rng.uniform(lo, hi, n)
     if a.distribution == "loguniform" and lo > 0:
         return np.exp(rng.uniform(np.log(lo), np.log(hi), n))
+    if a.distribution == "split-uniform":
+        return reg.split_uniform_ppf(rng.uniform(0, 1, n), lo, min(max(mode, lo), hi), hi)
     return rng.triangular(lo, min(max(mode, lo), hi), hi, n)
 
 

@@ -54,7 +54,7 @@ METERS = ("emissions", "cost", "training_compute")
 #: Assumption quantities that :func:`audit.reconstruct.reconstruct_model` accepts by name.
 OVERRIDABLE = ("pue", "carbon_intensity", "gpu_hour_price", "mfu", "tdp_fraction",
                "accelerator_power", "checkpoint_overhead", "development_multiplier")
-_VARIED = ("triangular", "uniform", "loguniform")
+_VARIED = ("triangular", "uniform", "loguniform", "split-uniform")
 FRAME_COLUMNS = ["report", "model", "meter", "assumption", "swing_low", "swing_high", "S1",
                  "ST", "rank"]
 
@@ -106,7 +106,8 @@ class Factor:
 
         Notes
         -----
-        The same conventions as :func:`audit.reconstruct.sample`: the triangular mode is
+        The same conventions as :func:`audit.reconstruct.sample` (split-uniform:
+        :func:`audit.assumptions.split_uniform_ppf`): the triangular mode is
         clamped into [low, high]; ``loguniform`` needs low > 0 (else triangular); a factor
         that does not vary returns its central value.  The triangular inverse CDF is written
         out here because SALib's own ``triang`` rejects a peak at the upper bound (e.g.
@@ -121,6 +122,8 @@ class Factor:
         if self.distribution == "loguniform" and lo > 0:
             return np.exp(np.log(lo) + u * (np.log(hi) - np.log(lo)))
         mode = min(max(self.value, lo), hi)
+        if self.distribution == "split-uniform":
+            return reg.split_uniform_ppf(u, lo, mode, hi)
         cut = (mode - lo) / (hi - lo)
         left = lo + np.sqrt(u * (hi - lo) * (mode - lo))
         right = hi - np.sqrt((1 - u) * (hi - lo) * (hi - mode))

@@ -96,3 +96,18 @@ def test_opt_in_rows_from_registry(name, value):
     assert a.value == value and a.low <= a.value <= a.high and not a.override
     assert a.source_id in reg.sources()
     assert reg.override(name, "0" if name == "checkpoint_overhead" else "1").override
+
+
+def test_split_uniform_keeps_the_median_inside_the_interval():
+    import numpy as np
+
+    u = np.array([0.0, 0.05, 0.5, 0.95, 1.0])
+    assert reg.split_uniform_ppf(u, 1.0, 2.0, 6.0) == pytest.approx([1.0, 1.1, 2.0, 5.6, 6.0])
+    price = reg.lookup("gpu_hour_price", "nvidia-h100-sxm5-80gb", 2025, "default")
+    assert price.distribution == "split-uniform"  # value 2.99 = median of observed prices
+    from audit.reconstruct import sample
+
+    draws = sample(price, 20_000, np.random.default_rng(1))
+    assert np.median(draws) == pytest.approx(price.value, rel=0.02)
+    lo, hi = np.percentile(draws, [5, 95])
+    assert lo < price.value < hi

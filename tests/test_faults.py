@@ -259,12 +259,22 @@ def test_unknown_accelerator_lists_close_matches(tmp_path):
     (["--assume", "pue=0.9"], "AssumptionRangeError", "below 1"),
     (["--assume", "pue=nan"], "AssumptionRangeError", "NaN"),
     (["--assume", "bogus=1"], "UnknownAssumptionError", "bogus"),
-    (["--assume", "pue"], "AuditError", "NAME=VALUE"),
 ])
 def test_bad_assumptions_on_the_command_line(argv, kind, words, tmp_path, capsys):
     rec = default_registry() / "llama2-card.json"
     line = _one_line_error(["audit", str(rec), "--samples", "200", *argv], capsys)
     assert line.startswith(f"footprint-audit: {kind}: ") and words in line
+
+
+@pytest.mark.parametrize("item", ["pue", "pue 1.2", "pue=", "=1.2"])
+def test_malformed_assume_is_a_usage_error(item, capsys):
+    """Not of the shape NAME=VALUE: a usage error (exit 2) before anything is read."""
+    rec = default_registry() / "llama2-card.json"
+    with pytest.raises(SystemExit) as exc:
+        main(["audit", str(rec), "--assume", item])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "NAME=VALUE" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("hours, kind", [("-5 hour", "AssumptionRangeError"),

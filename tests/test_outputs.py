@@ -45,6 +45,20 @@ def test_comparison_in_five_formats(output):
     assert row.accelerator_hours == 1720320 and row.accelerator_hours_status == "reported"
 
 
+def test_every_central_value_lies_in_its_interval(output):
+    """A meter's value is inside its own 5-95 % interval, for every model of the registry
+    (a triangular price row with its mode at a low median used to put cost below it)."""
+    df = pd.read_csv(output / "comparison.csv")
+    outside = []
+    for m in ("accelerator_hours", "facility_energy", "emissions", "cost", "training_compute"):
+        rows = df.dropna(subset=[m, f"{m}_low", f"{m}_high"])
+        assert len(rows) >= 20
+        bad = rows[(rows[m] < rows[f"{m}_low"] * (1 - 1e-9))
+                   | (rows[m] > rows[f"{m}_high"] * (1 + 1e-9))]
+        outside += [(m, r.model, r[m], r[f"{m}_low"], r[f"{m}_high"]) for _, r in bad.iterrows()]
+    assert not outside
+
+
 def test_audit_sheet_markdown_answers_the_questions(output):
     sheets = sorted((output / "reports").glob("*.md"))
     assert len(sheets) == len(list((output / "reports").glob("*.html"))) >= 20
