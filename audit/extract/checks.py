@@ -646,10 +646,9 @@ def coordinate_warnings(passages: list[Passage], location: str | None) -> list[W
         return []
     out = []
     for lat, lon, where in coordinates(passages):
-        def inside(b: tuple[str, float, float, float, float]) -> bool:
-            return (b[1] - _BOX_MARGIN <= lon <= b[3] + _BOX_MARGIN
-                    and b[2] - _BOX_MARGIN <= lat <= b[4] + _BOX_MARGIN)
-        if any(inside(boxes[k]) for k in named):
+        if any(b[1] - _BOX_MARGIN <= lon <= b[3] + _BOX_MARGIN
+               and b[2] - _BOX_MARGIN <= lat <= b[4] + _BOX_MARGIN
+               for b in (boxes[k] for k in named)):
             continue
         name, lo0, la0, lo1, la1 = boxes[named[0]]
         out.append(Warning_(
@@ -680,7 +679,7 @@ def location_warnings(models: list[ModelDisclosure]) -> list[Warning_]:
     return out
 
 
-__all__ = ["KNOWN_DEFAULT_INTENSITIES", "coordinate_warnings", "coordinates",
-           "unlisted_energy",
-           "derived_hours", "document_warnings", "location_warnings", "run_log_lines", "run_location", "scope_near", "sentence_basis",
-           "sentence_warnings", "total_checks", "word_cells"]
+__all__ = ["KNOWN_DEFAULT_INTENSITIES", "coordinate_warnings", "coordinates", "derived_hours",
+           "document_warnings", "location_warnings", "run_location", "run_log_lines",
+           "scope_near", "sentence_basis", "sentence_warnings", "total_checks",
+           "unlisted_energy", "word_cells"]
