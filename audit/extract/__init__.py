@@ -286,7 +286,7 @@ def _assemble(report_id: str, source: dict, tables: list[Table], passages: list[
         out.append(ModelDisclosure(name=s.name, kind=s.kind, figures=tuple(figs),
                                    accelerator=acc_id, accelerator_printed=printed,
                                    location=location))
-    out = checks.shared_table_power(out)
+    out = _restated_totals(checks.shared_table_power(out))
     warnings += checks.coordinate_warnings(located, location)
     warnings += models.notes
     warnings += checks.document_warnings(out, passages, tables)
@@ -435,6 +435,37 @@ def _same(a: Figure, b: Figure) -> bool:
     if b.value == 0:
         return va == 0
     return abs(va - b.value) <= SAME_VALUE * abs(b.value)
+
+
+def _restated_totals(models: list[ModelDisclosure]) -> list[ModelDisclosure]:
+    """Move the prose figures of the document-level aggregate that restate a table's Total
+    row (same field, basis and value, compatible scope) to that Total row: "a cumulative
+    39.3M GPU-hours" under a table whose Total is 39.3M is the same aggregate, not a second
+    one whose numbers a reader would add again.  A prose total that differs stays where it
+    was (and is warned about as PROSE_TABLE_MISMATCH)."""
+    def restated(f: Figure, t: Figure) -> bool:
+        return (f.locator == "text" and t.locator not in (None, "text")
+                and t.status == "reported" and _same(f, t)
+                and (f.scope is None or t.scope is None or f.scope == t.scope))
+
+    totals = [m for m in models if m.kind == "aggregate" and not m.name.endswith("(document)")]
+    moved: dict[str, list[Figure]] = {}
+    out = []
+    for m in models:
+        if m.kind != "aggregate" or not m.name.endswith("(document)"):
+            out.append(m)
+            continue
+        kept = []
+        for f in m.figures:
+            home = next((t for t in totals if any(restated(f, x) for x in t.figures)), None)
+            if home is None:
+                kept.append(f)
+            else:
+                moved.setdefault(home.name, []).append(f)
+        if kept:
+            out.append(dataclasses.replace(m, figures=tuple(kept)))
+    return [dataclasses.replace(m, figures=(*m.figures, *moved[m.name])) if m.name in moved
+            else m for m in out]
 
 
 def _precedence(it: _Item) -> tuple:
