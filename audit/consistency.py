@@ -191,6 +191,9 @@ class EnergyLevel:
         True when the energy agrees with no level within :data:`ENERGY_TOLERANCE`.
     pue_twice : bool
         True when energy ~ hours x power x PUE x PUE: the report applied its PUE twice.
+    implied_pue : float or None
+        emissions / (energy x intensity), when that ratio is a PUE and no PUE is reported:
+        the energy is IT-level and the report's emissions carry this PUE [-].
     """
 
     level: str
@@ -199,6 +202,7 @@ class EnergyLevel:
     evidence: str
     mismatch: bool = False
     pue_twice: bool = False
+    implied_pue: float | None = None
 
 
 def _mag(q: Any, unit: str) -> float:
@@ -280,7 +284,8 @@ def classify_energy(energy, *, accelerator_hours=None, accelerator_power=None,  
                                "a PUE: the energy includes the facility overhead")
         return EnergyLevel("unknown", r, None, f"energy / (GPU-hours x power) = {r:.3f}: "
                            f"outside 0.9-{PUE_MAX:g}", mismatch=True)
-    if emissions is not None and carbon_intensity is not None and e > 0:
+    if (emissions is not None and carbon_intensity is not None and e > 0
+            and _mag(carbon_intensity, "gCO2e/kWh") > 0):  # a 0 factor ("0*") tells nothing
         r = _mag(emissions / (energy * carbon_intensity), "dimensionless")
         if relative_difference(r, 1.0) <= ENERGY_TOLERANCE:
             return EnergyLevel("facility", None, None,
@@ -290,6 +295,10 @@ def classify_energy(energy, *, accelerator_hours=None, accelerator_power=None,  
             if relative_difference(r, p) <= ENERGY_TOLERANCE:
                 return EnergyLevel("it", None, None,
                                    f"emissions / (energy x PUE x intensity) = {r / p:.3f}")
+        elif 1 + ROUNDING_TOLERANCE < r <= PUE_MAX:  # OLMo 7B: 75.05 t / (104 MWh x 0.656)
+            return EnergyLevel("it", None, None, f"emissions / (energy x intensity) = {r:.3f}, "
+                               "a PUE: the energy is IT-level, the emissions facility-level",
+                               implied_pue=r)
         return EnergyLevel("unknown", None, None,
                            f"emissions / (energy x intensity) = {r:.3f}", mismatch=True)
     return EnergyLevel("unknown", None, None, "no GPU-hours x power nor emissions x intensity "
@@ -497,6 +506,15 @@ def place_energy(run: Any, model: str, energy: Figure, emissions: Figure | None)
             f"{energy.unit} is taken as facility energy (no PUE applied): if it is IT energy, "
             "facility energy is that x PUE", model=model, field="energy"))
     run.set_reported("it_energy" if level.level == "it" else "facility_energy", energy)
+    if level.implied_pue is not None and "pue" not in run.central:
+        pue = Figure(field="pue", value=round(level.implied_pue, 4), unit="dimensionless",
+                     status="derived", method="implied_pue_from_emissions",
+                     inputs=(f"emissions {emissions.value:g} {emissions.unit}",
+                             f"energy {energy.value:g} {energy.unit}",
+                             f"carbon_intensity {run.central['carbon_intensity']:~g}"),
+                     text=level.evidence)
+        run.set_reported("pue", pue)
+        run.meter("pue", pue)
     return level
 
 

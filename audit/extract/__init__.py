@@ -89,6 +89,11 @@ _RELEVANT = re.compile(r"gpu|tpu|hour|energy|power|carbon|co\s*2|emission|pue|fl
                        r"utili[sz]ation|activated|\d\s*[x×]\s*\d", re.I)
 
 
+#: an accelerator named here is not the training hardware: inference, tests, deployment
+_NOT_TRAINING = re.compile(r"\binferenc\w*|\btested on\b|\bdeploy\w*|\bserving\b|"
+                           r"\brecommend\w*|\bminimum\b|\bhow to (?:use|run)\b", re.I)
+
+
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -331,7 +336,8 @@ def _prose(p: Passage, models: Models, slots: _Slots, warnings: list[Warning_],
     before: list[str] = []  # sentences without figures since the last one with figures
     for k, sent in enumerate(sentences(p)):
         relevant = bool(_RELEVANT.search(sent))
-        acc = find_accelerator(sent) if relevant else None
+        acc = find_accelerator(sent) if relevant and not _NOT_TRAINING.search(
+            f"{p.section or ''} {sent}") else None
         if acc:
             accs[acc] += 1
         hits = sentence_figures(sent) if relevant else []

@@ -549,7 +549,8 @@ def _metadata(models: list[ModelDisclosure]) -> list[Warning_]:
 
 _RUN_LOCATION = (
     re.compile(r"\b(?:(?i:run|training|compute|cluster|server|data\s?cent(?:er|re))\s+"
-               r"(?i:location)|(?i:country)(?:[_ ](?i:name))?)\s*[:=]\s*"
+               r"(?i:location)|(?i:compute|cloud|training)[_ ](?i:region)|"
+               r"(?i:country)(?:[_ ](?i:name))?)\s*[:=]\s*"
                r"(?P<loc>[A-Z][\w.'-]*(?:[ ,]+[A-Z][\w.'-]*){0,3})"),
     re.compile(r"\b(?i:(?:pre-?)?trained|ran|run|hosted|located|supercomputer|cluster|"
                r"data\s?cent(?:er|re)s?|facility|computing centre|computing center)\b"
@@ -557,13 +558,15 @@ _RUN_LOCATION = (
                r"{0,2})"))
 
 
-_RUN_LOG_RE = re.compile(r"emission|energy|carbon|co2|kwh|duration", re.I)
+_RUN_LOG_RE = re.compile(r"emission|energy|carbon|co2|kwh|duration|hours|hardware|region|"
+                         r"provider", re.I)
 
 
 def run_log_lines(tables: list[Table]) -> list[Passage]:
-    """The tables that log a run (their cells name energy, emissions or duration: a
-    tracker's key-value line, an emissions.csv), as ``key: value`` text, one passage each,
-    for the location and coordinate readers."""
+    """The tables that log a run (their cells name energy, emissions, duration, hours,
+    hardware or region: a tracker's key-value line, an emissions.csv, a card's training
+    list), as ``key: value`` text, one passage each, for the location and coordinate
+    readers."""
     out = []
     for t in tables:
         if not _RUN_LOG_RE.search(" ".join(t.header + [c for r in t.rows for c in r])):

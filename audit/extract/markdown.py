@@ -33,6 +33,20 @@ _PIPE_RE = re.compile(r"(?<!\\)\|")
 _KV_SEG_RE = re.compile(r"^([^:|]{1,60}?)\s*:\s*(\S.{0,80})$")
 _KV_ITEM_RE = re.compile(r"^\s*[-*+]\s+\*\*(?P<label>[^*]{1,160}?)\s*:?\s*\*\*\s*:?\s*"
                          r"(?P<value>.{1,120})$")
+# "- Hardware: A100-80GB", "* GPU hours: 20000": a plain list item that is a short label and a
+# short value (no sentence: a bullet of prose stays prose)
+_KV_PLAIN_RE = re.compile(r"^\s*[-*+]\s+(?P<label>[A-Za-z][\w ()/.-]{0,40}?)\s*:\s+"
+                          r"(?P<value>[^:.;]{1,60}(?:\.\d[^:.;]{0,20})?)\.?\s*$")
+
+
+def _kv_item(line: str) -> re.Match[str] | None:
+    m = _KV_ITEM_RE.match(line)
+    if m:
+        return m
+    m = _KV_PLAIN_RE.match(line)
+    if m and len(m.group("label").split()) <= 5 and len(m.group("value").split()) <= 8:
+        return m
+    return None
 
 
 @dataclass
@@ -216,11 +230,11 @@ def read_card(text: str, where: str = "card") -> tuple[list[Table], list[Passage
                               locator=f"log line under {sec}" if sec else "log line")])
             i += 1
             continue
-        if _KV_ITEM_RE.match(line):
+        if _kv_item(line):
             flush()
             j = i
             rows = []
-            while j < len(lines) and (m := _KV_ITEM_RE.match(lines[j])):
+            while j < len(lines) and (m := _kv_item(lines[j])):
                 rows.append([m.group("label").strip(), m.group("value").strip()])
                 j += 1
             sec = section()

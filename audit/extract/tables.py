@@ -288,11 +288,19 @@ def _transposed(table: Table, header: list[str], rows: list[list[str]], lc: int,
     return list(by_col.values())
 
 
+_HARDWARE_LABEL = re.compile(r"hardware|accelerator|\bgpus?\b|\btpus?\b|device|chip|compute",
+                             re.I)
+_NOT_TRAINING_LABEL = re.compile(r"inference|serving|deploy|tested|evaluat|recommended|"
+                                 r"minimum|requirement", re.I)
+
+
 def _key_value(table: Table, rows: list[list[str]]) -> list[RowResult]:
     """Two-column tables and ``**Label:** value`` lists: label, value of the report's model."""
+    from audit.assumptions import find_accelerator
     from audit.extract.prose import sentence_figures
 
     res = RowResult(name="", kind="main", order=table.order, context=table.context)
+    hardware: list[str] = []
     for row in rows:
         if len(row) < 2:
             continue
@@ -301,6 +309,9 @@ def _key_value(table: Table, rows: list[list[str]]) -> list[RowResult]:
         row_text = f"{label}: {value_cell}"
         lab = classify_label(label)
         val = parse_value(value_cell)
+        if value_cell and _HARDWARE_LABEL.search(label) and not \
+                _NOT_TRAINING_LABEL.search(label) and find_accelerator(value_cell):
+            hardware.append(value_cell)  # "Hardware Type: A100 PCIe 40GB", "GPUs: 512 H100-80G"
         fig = _kv_figure(lab, val, table, label, row_text) if lab and val else None
         if fig is not None:
             res.figures.append(fig)
@@ -317,7 +328,9 @@ def _key_value(table: Table, rows: list[list[str]]) -> list[RowResult]:
                         field=h.field, value=h.value, unit=h.unit, bound=h.bound,
                         page=table.page, section=table.section,
                         locator=f"{table.locator}, row {label}", text=row_text, label=label))
-    return [res] if res.figures else []
+    if hardware:  # the most specific name: "A100 PCIe 40GB" before "32 x 8 x A100 GPUs"
+        res.accelerator_printed = max(hardware, key=lambda v: len(find_accelerator(v) or ""))
+    return [res] if res.figures or res.accelerator_printed else []
 
 
 def _kv_figure(lab: Label, val, table: Table, label: str, row_text: str) -> Figure | None:  # noqa: ANN001

@@ -1,0 +1,83 @@
+"""Kinds of model-card writing seen on real cards outside the corpus (Stable Diffusion v1,
+Phi-3, OLMo, BLOOM, Falcon cards on Hugging Face), each on a small card made here.
+
+Each test names the kind it holds; the cards are written for the test, never copied.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from audit.extract import extract_text
+from audit.reconstruct import reconstruct
+
+
+def _model(d, name=None):
+    models = [m for m in d.models if name is None or m.name == name]
+    assert len(models) == 1, [m.name for m in d.models]
+    return models[0]
+
+
+# --- hardware named on a key-value line ----------------------------------------------------
+@pytest.mark.parametrize("lines, acc, count", [
+    ("- **Hardware Type:** A100 PCIe 40GB\n- **Hours used:** 150000", "nvidia-a100-pcie-40gb",
+     None),
+    ("- **Hardware:** 32 x 8 x A100 GPUs\n- **Hardware Type:** A100 PCIe 40GB\n"
+     "- **Hours used:** 150000", "nvidia-a100-pcie-40gb", 256),  # the specific line wins
+    ("* GPUs: 512 H100-80G\n* Training time: 10 days", "nvidia-h100", 512),
+    ("- Hardware: A100-80GB\n- GPU hours: 20000", "nvidia-a100-sxm4-80gb", None),
+])
+def test_hardware_lines_name_the_accelerator(lines, acc, count):
+    d = extract_text(f"# Testmodel-7B\n\n## Training\n\n{lines}\n")
+    m = _model(d)
+    assert m.accelerator == acc
+    assert [f.value for f in m.get("accelerator_count")] == ([count] if count else [])
+
+
+def test_inference_hardware_is_not_the_training_hardware():
+    d = extract_text("# Testmodel-7B\n\n## Training\n\n* GPUs: 512 H100-80G\n"
+                     "* Training time: 10 days\n\n## Hardware\n\nNote that by default, the "
+                     "model was tested on NVIDIA A100, A6000 and H100 GPUs for inference.\n")
+    assert _model(d).accelerator == "nvidia-h100"
+    d = extract_text("# Testmodel-7B\n\nWe trained for 10 days on 64 GPUs. For inference we "
+                     "recommend one NVIDIA A100 80GB GPU.\n")
+    assert _model(d).accelerator is None  # the only chip named is for inference
+
+
+def test_compute_region_line_is_the_run_location():
+    d = extract_text("# Testmodel-7B\n\n- **Hardware Type:** A100 PCIe 40GB\n- **Hours used:** "
+                     "150000\n- **Cloud Provider:** AWS\n- **Compute Region:** US-east\n")
+    assert _model(d).location == "US-east"
+    (fp,) = reconstruct(d, samples=200)
+    used = {a["quantity"]: a for a in fp.assumptions}
+    assert used["carbon_intensity"]["applies_to"] == "US"
+
+
+# --- a zero grid factor and a GPU-only energy ----------------------------------------------
+CARBON_TABLE = """# Testmodel
+
+## Environmental Impact
+
+| | GPU Type | Power Consumption From GPUs | Carbon Intensity (kg CO2e/KWh) | Carbon Emissions (tCO2eq) |
+|---|---|---|---|---|
+| Testmodel 7B Twin | MI250X | 135 MWh | 0* | 0* |
+| Testmodel 7B | A100-40GB | 104 MWh | 0.656 | 75.05 |
+"""
+
+
+def test_zero_intensity_row_is_audited_not_a_crash():
+    """OLMo's card: a hydro-powered row prints 0* for intensity and emissions."""
+    fps = {fp.model: fp for fp in reconstruct(extract_text(CARBON_TABLE), samples=200)}
+    twin = fps["Testmodel 7B Twin"]
+    assert twin.meters["emissions"].value == 0
+
+
+def test_gpu_energy_with_facility_emissions_implies_the_pue():
+    """75.05 t / (104 MWh x 0.656 t/MWh) = 1.100: the energy is the GPUs', the emissions
+    carry a PUE of 1.1 (derived, not assumed), and the facility energy is 114.4 MWh."""
+    fps = {fp.model: fp for fp in reconstruct(extract_text(CARBON_TABLE), samples=200)}
+    fp = fps["Testmodel 7B"]
+    pue = fp.meters["pue"]
+    assert pue.status == "derived" and pue.value == pytest.approx(1.100, abs=5e-4)
+    assert fp.meters["facility_energy"].value == pytest.approx(114.4, abs=0.05)
+    assert "INTENSITY_MISMATCH" not in [w.code for w in fp.warnings]
