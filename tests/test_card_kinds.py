@@ -58,7 +58,8 @@ CARBON_TABLE = """# Testmodel
 
 ## Environmental Impact
 
-| | GPU Type | Power Consumption From GPUs | Carbon Intensity (kg CO2e/KWh) | Carbon Emissions (tCO2eq) |
+| | GPU Type | Power Consumption From GPUs | Carbon Intensity (kg CO2e/KWh) | \
+Carbon Emissions (tCO2eq) |
 |---|---|---|---|---|
 | Testmodel 7B Twin | MI250X | 135 MWh | 0* | 0* |
 | Testmodel 7B | A100-40GB | 104 MWh | 0.656 | 75.05 |
