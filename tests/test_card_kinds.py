@@ -82,3 +82,42 @@ def test_gpu_energy_with_facility_emissions_implies_the_pue():
     assert pue.status == "derived" and pue.value == pytest.approx(1.100, abs=5e-4)
     assert fp.meters["facility_energy"].value == pytest.approx(114.4, abs=0.05)
     assert "INTENSITY_MISMATCH" not in [w.code for w in fp.warnings]
+
+
+# --- number forms ----------------------------------------------------------------------------
+@pytest.mark.parametrize("cell, flop", [
+    ("4.6 × 10²³", 4.6e23), ("4.6·10²³", 4.6e23), ("1.8 × 10^23", 1.8e23), ("2e22", 2e22),
+    ("3.1·10⁻²", None),  # a tiny number is no training compute
+])
+def test_superscript_and_middle_dot_exponents(cell, flop):
+    d = extract_text(f"# Testmodel-13B\n\n| Model | Training FLOPs |\n|---|---|\n"
+                     f"| Testmodel-13B | {cell} |\n")
+    got = [f.value for m in d.models for f in m.get("training_compute")]
+    assert got == ([pytest.approx(flop)] if flop else [])
+
+
+def test_thousands_grouped_by_narrow_spaces():
+    d = extract_text("# Testmodel-7B\n\nTraining used 150\u202f000 kWh of electricity and "
+                     "1\u00a0080\u00a0000 GPU-hours.\n")
+    m = _model(d)
+    assert [f.value for f in m.get("energy")] == [150_000]  # not "000 kWh" = 0
+    assert [f.value for f in m.get("accelerator_hours")] == [1_080_000]
+
+
+def test_number_words_in_table_cells_and_card_titles():
+    """'Model Card for X' names X; '3 Trillion' in a tokens column is 3e12."""
+    d = extract_text("# Model Card for Testmodel\n\n| Size | Training Tokens | Layers |\n"
+                     "|---|---|---|\n| [Testmodel 1B](https://example.org/1b) | 3 Trillion | 16 |\n"
+                     "| [Testmodel 7B](https://example.org/7b) | 2.5 Trillion | 32 |\n")
+    assert {m.name: m.get("n_tokens")[0].value for m in d.models} == {
+        "Testmodel 1B": 3e12, "Testmodel 7B": 2.5e12}
+
+
+def test_code_blocks_are_neither_headings_nor_figures():
+    d = extract_text("# Testmodel-7B\n\n```python\n# load the 70B teacher on 8 A100 GPUs\n"
+                     "model = load('x')\n```\n\n## Environmental Impact\n\n"
+                     "Training took 20,000 GPU hours on H100 GPUs.\n")
+    m = _model(d)
+    assert [f.value for f in m.get("accelerator_hours")] == [20_000]
+    assert m.get("accelerator_hours")[0].section == "Environmental Impact"
+    assert m.accelerator == "nvidia-h100" and not m.get("accelerator_count")

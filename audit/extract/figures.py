@@ -86,6 +86,28 @@ def parse_number(text: str) -> Number | None:
     return _number_from_match(m)
 
 
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789−+")
+
+
+def normalise_numbers(text: str) -> str:
+    """Rewrite typographic number forms into the ones :data:`NUMBER_RE` reads.
+
+    - thousands grouped by a thin, narrow or no-break space: ``150 000`` (U+202F) ->
+      ``150000`` (a plain space is left alone: ``Table 3 100`` is two numbers);
+    - a Unicode superscript exponent: ``10²³`` -> ``10^23``, ``10⁻²`` -> ``10^−2``;
+    - a middle dot as the times sign: ``4.6·10^23`` -> ``4.6 × 10^23``.
+
+    Examples
+    --------
+    >>> normalise_numbers("4.6·10²³ FLOP and 150\u202f000 kWh")
+    '4.6 × 10^23 FLOP and 150000 kWh'
+    """
+    text = re.sub(r"(?<=\d)[\u2009\u202f\xa0](?=\d{3}(?!\d))", "", text)
+    text = re.sub(r"10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})",
+                  lambda m: "10^" + m.group(1).translate(_SUPERSCRIPT), text)
+    return re.sub(r"(?<=\d)\s*[·⋅]\s*(?=10\^)", " × ", text)
+
+
 def _norm_space(text: str) -> str:
     return text.replace("\u2009", " ").replace("\xa0", " ").replace("\u202f", " ")
 
@@ -129,8 +151,8 @@ def is_numeric_cell(cell: str) -> bool:
     c = clean_cell(cell)
     return bool(re.fullmatch(
         r"(?:~|∼|≈)?\$?\d[\d,]*(?:\.\d+)?\s?(?:[kKMBT]\+?|\+|%|W|kW|MWh|kWh|GWh|h|"
-        r"days?|(?:×|x)\s*10\s*\^?\s*[-−]?\d{1,2}|[eE][-−+]?\d{1,2})?\s*(?:\([^)]*\))?",
-        c))
+        r"days?|(?:×|x)\s*10\s*\^?\s*[-−]?\d{1,2}|[eE][-−+]?\d{1,2}|"
+        r"(?i:thousand|million|billion|trillion)\+?)?\s*(?:\([^)]*\))?", c))
 
 
 def clean_cell(cell: object) -> str:

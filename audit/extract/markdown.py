@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from audit.errors import ExtractionError
+from audit.extract.figures import normalise_numbers
 from audit.extract.tables import Table
 
 _HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -37,6 +38,9 @@ _KV_ITEM_RE = re.compile(r"^\s*[-*+]\s+\*\*(?P<label>[^*]{1,160}?)\s*:?\s*\*\*\s
 # short value (no sentence: a bullet of prose stays prose)
 _KV_PLAIN_RE = re.compile(r"^\s*[-*+]\s+(?P<label>[A-Za-z][\w ()/.-]{0,40}?)\s*:\s+"
                           r"(?P<value>[^:.;]{1,60}(?:\.\d[^:.;]{0,20})?)\.?\s*$")
+
+
+_CARD_WORDS = re.compile(r"^(?:model\s*card\s*(?:for|of)?|about)\s*:?\s+|\s+model\s*card$", re.I)
 
 
 def _kv_item(line: str) -> re.Match[str] | None:
@@ -133,6 +137,7 @@ def read_card(text: str, where: str = "card") -> tuple[list[Table], list[Passage
     ExtractionError
         If an HTML table cannot be parsed.
     """
+    text = normalise_numbers(text)
     tables: list[Table] = []
     passages: list[Passage] = []
     title = None
@@ -178,6 +183,15 @@ def read_card(text: str, where: str = "card") -> tuple[list[Table], list[Passage
 
     while i < len(lines):
         line = lines[i]
+        fence = re.match(r"^\s{0,3}(`{3,}|~{3,})", line)
+        if fence:  # a code block (usage example, citation): neither headings nor figures
+            flush()
+            mark = fence.group(1)
+            i += 1
+            while i < len(lines) and not lines[i].strip().startswith(mark):
+                i += 1
+            i += 1
+            continue
         h = _HEADING_RE.match(line)
         if h:
             flush()
@@ -185,7 +199,8 @@ def read_card(text: str, where: str = "card") -> tuple[list[Table], list[Passage
             if first_heading is None:
                 first_heading = (level, name)
                 if level == 1 and not _GENERIC_HEADING.match(name):
-                    title = name
+                    # "Model Card for TestLM", "TestLM Model Card": the model is TestLM
+                    title = _CARD_WORDS.sub("", name) or name
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, name))

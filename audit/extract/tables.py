@@ -103,6 +103,16 @@ _SIZE_CELL_RE = re.compile(r"^(?:up to|over|about|around|approximately|~|more th
                            r"(?:tokens?|param(?:eter)?s?)?$", re.I)
 
 
+def _flop(value: float, unit: str) -> float:
+    """``value`` [unit] in FLOP (inf when the unit does not convert: left to the checks)."""
+    from audit.units import UnitError, quantity
+
+    try:
+        return float(quantity(value, unit).to("FLOP").magnitude)
+    except (UnitError, ValueError, TypeError):
+        return float("inf")
+
+
 def _figure(label: Label, cell: str, table: Table, row_name: str, header: str,
             row_text: str) -> Figure | None:
     c = clean_cell(cell)
@@ -130,6 +140,8 @@ def _figure(label: Label, cell: str, table: Table, row_name: str, header: str,
         return None  # a zero in a GPU-hours column is "none", not a disclosure
     if field_name == "energy" and unit in ("W", "kW"):
         return None
+    if field_name == "training_compute" and _flop(value, unit) < 1e15:
+        return None  # "3.1 x 10^-2" in a FLOP column is a loss or a rate, not a training run
     status, method, inputs = "reported", None, ()
     if label.per_tokens and label.per_tokens != 1e12:
         # a rate per 300B tokens: the per-trillion rate is derived from it
