@@ -121,3 +121,49 @@ def test_code_blocks_are_neither_headings_nor_figures():
     assert [f.value for f in m.get("accelerator_hours")] == [20_000]
     assert m.get("accelerator_hours")[0].section == "Environmental Impact"
     assert m.accelerator == "nvidia-h100" and not m.get("accelerator_count")
+
+
+# --- Hugging Face metadata and the card's own counts ----------------------------------------
+META_CARD = """---
+license: other
+co2_eq_emissions:
+  emissions: 24_700_000
+  source: "a footprint paper"
+  training_type: "pre-training"
+  geographical_location: "Orsay, France"
+  hardware_used: "384 A100 80GB GPUs"
+model-index:
+- name: testmodel
+  results: []
+---
+
+Testmodel Large Open Multilingual Language Model
+Version 1.3 / 6 July 2022
+
+Total seen tokens: **366B**
+
+## Model Details
+
+* 176,247,271,424 parameters:
+* 384 A100 80GB GPUs (48 nodes)
+* Additional 32 A100 80GB GPUs (4 nodes) in reserve
+
+In 1.6TB of pre-processed text, converted into 350B unique tokens.
+"""
+
+
+def test_hub_metadata_block_and_the_cards_own_counts():
+    d = extract_text(META_CARD)
+    m = _model(d)
+    assert m.name == "testmodel"  # the model-index name, not "Version 1.3"
+    assert m.accelerator == "nvidia-a100-sxm4-80gb" and m.location == "Orsay, France"
+    em = m.get("emissions")
+    assert [(f.value, f.unit) for f in em] == [(24_700_000, "gCO2e")]  # grams, hub spec
+    assert {f.value for f in m.get("accelerator_count")} == {384}  # not the 32 in reserve
+    assert [f.value for f in m.get("n_tokens")] == [366e9]  # seen, not the 350B unique
+    assert [f.value for f in m.get("n_parameters")] == [176_247_271_424]
+    (fp,) = reconstruct(d, samples=200)
+    used = {a["quantity"]: a for a in fp.assumptions}
+    em = fp.meters["emissions"]
+    assert em.quantity.to("tCO2e").magnitude == pytest.approx(24.7)
+    assert "carbon_intensity" not in used or used["carbon_intensity"]["applies_to"] == "FR"

@@ -267,9 +267,12 @@ def _assemble(report_id: str, source: dict, tables: list[Table], passages: list[
         warnings += [Warning_(code, f"{name}: {msg}", model=name, field=fld)
                      for code, fld, msg in r.notes]
     doc_accs: Counter[str] = Counter()
-    meta = _metadata_figures(passages)
-    if meta:
-        slots.get_slot(*models.subject()).items += [_Item(f, 0, True) for f in meta]
+    meta, meta_hardware, meta_location = _metadata(passages)
+    if meta or meta_hardware:
+        subject = slots.get_slot(*models.subject())
+        subject.items += [_Item(f, 0, True) for f in meta]
+        if meta_hardware:
+            subject.acc[meta_hardware] += 1
     for p in passages:
         if p.section == "front matter":
             continue
@@ -280,6 +283,8 @@ def _assemble(report_id: str, source: dict, tables: list[Table], passages: list[
     out = []
     doc_acc = doc_accs.most_common(1)[0][0] if doc_accs else None
     located = [p for p in passages if p.section != "front matter"] + checks.run_log_lines(tables)
+    if meta_location:
+        located.append(Passage(f"training location: {meta_location}", "front matter"))
     location = checks.run_location(located)
     for s in slots.values():
         figs = [i.fig for i in sorted(s.items, key=lambda i: i.order)]
@@ -301,21 +306,50 @@ def _assemble(report_id: str, source: dict, tables: list[Table], passages: list[
     return d
 
 
-def _metadata_figures(passages: list[Passage]) -> list[Figure]:
-    """Hugging Face ``co2_eq_emissions`` metadata: ``emissions`` is in grams (hub spec)."""
-    out = []
+def _metadata(passages: list[Passage]) -> tuple[list[Figure], str | None, str | None]:
+    """Hugging Face ``co2_eq_emissions`` metadata: the emissions (in grams, hub spec; YAML
+    numbers may group digits with ``_``), with the hardware and location it names.
+
+    Returns
+    -------
+    figures : list of Figure
+        The emissions, and a chip count in ``hardware_used`` ("384 A100 80GB GPUs").
+    hardware : str or None
+        ``hardware_used``, when it names an accelerator.
+    location : str or None
+        ``geographical_location`` ("Orsay, France").
+    """
+    from audit.assumptions import find_accelerator
+
+    out: list[Figure] = []
+    hardware = location = None
     for p in passages:
         if p.section != "front matter" or "co2_eq_emissions" not in p.text:
             continue
         block = p.text.split("co2_eq_emissions", 1)[1]
-        m = re.search(r"^\s*emissions\s*:\s*([0-9][0-9.eE+-]*)\s*$", block, re.M)
-        if m:
-            scope = re.search(r"^\s*training_type\s*:\s*(.+?)\s*$", block, re.M)
-            out.append(Figure(field="emissions", value=float(m.group(1)), unit="gCO2e",
-                              section="front matter", locator="metadata co2_eq_emissions",
-                              text=m.group(0).strip(), label="co2_eq_emissions.emissions",
-                              scope=scope.group(1).strip() if scope else None))
-    return out
+        block = block[:m.start()] if (m := re.search(r"^\S", block[1:], re.M)) else block
+
+        def key(name: str) -> str | None:
+            k = re.search(rf"^\s*{name}\s*:\s*['\"]?(.+?)['\"]?\s*$", block, re.M)
+            return k.group(1).strip() if k else None
+
+        emissions, scope = key("emissions"), key("training_type")
+        if emissions and re.fullmatch(r"[0-9][0-9_]*(?:\.[0-9_]+)?(?:[eE][-+]?\d+)?",
+                                      emissions):
+            out.append(Figure(field="emissions", value=float(emissions.replace("_", "")),
+                              unit="gCO2e", section="front matter",
+                              locator="metadata co2_eq_emissions",
+                              text=f"emissions: {emissions}", label="co2_eq_emissions.emissions",
+                              scope=scope))
+        hw = key("hardware_used")
+        if hw and find_accelerator(hw):
+            hardware = hw
+            out += [Figure(field=h.field, value=h.value, unit=h.unit, bound=h.bound,
+                           section="front matter", locator="metadata co2_eq_emissions",
+                           text=f"hardware_used: {hw}", label="co2_eq_emissions.hardware_used")
+                    for h in sentence_figures(hw) if h.field == "accelerator_count"]
+        location = key("geographical_location") or location
+    return out, hardware, location
 
 
 def _unique(ws: list[Warning_]) -> list[Warning_]:

@@ -47,7 +47,7 @@ MODEL_RE = re.compile(rf"(?<![\w.])(?P<name>{_WORD}(?: {_WORD})?(?:[- ]{_PART})*
 # chip, precision and unit codes that look like names: SXM4, FP8, CO2, H100, TPUv4 ...
 _CODE_RE = re.compile(r"^[A-Z]{1,4}\d+[a-z]?$|CO2|TPU|GPU|\bTDP\b|^Cloud\b|^[A-Z][a-z]+ \d{1,2}$")
 _STOP = re.compile(
-    r"^(?:Table|Figure|Fig|Section|Appendix|Eq|Equation|Step|Stage|Top|Version|Page|Phase|"
+    r"^(?:Table|Figure|Fig|Section|Appendix|Eq|Equation|Step|Stage|Top|Version|Model|Models|Page|Phase|"
     r"Level|Round|Part|Chapter|Layer|In|On|At|By|Since|From|To|For|Of|And|The|A|An|We|Our|"
     r"This|That|It|Its|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|January|February|"
     r"March|April|June|July|August|September|October|November|December|CO\d?\w*|FP\d*|BF\d*|INT\d*|TF\d*|"

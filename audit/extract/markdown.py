@@ -174,12 +174,16 @@ def read_card(text: str, where: str = "card") -> tuple[list[Table], list[Passage
 
     # YAML front matter is metadata, not prose: keep it as its own passage
     i = 0
+    meta_name = None
     if lines and lines[0].strip() == "---":
         end = next((k for k in range(1, len(lines)) if lines[k].strip() == "---"), None)
         if end is not None:
             order += 1
             passages.append(Passage("\n".join(lines[1:end]), "front matter", order=order))
             i = end + 1
+            named = re.search(r"^model-index:\s*\n\s*-\s*name:\s*['\"]?([^'\"\n]+?)['\"]?\s*$",
+                              "\n".join(lines[1:end]), re.M)
+            meta_name = named.group(1).strip() if named else None
 
     while i < len(lines):
         line = lines[i]
@@ -266,7 +270,7 @@ def read_card(text: str, where: str = "card") -> tuple[list[Table], list[Passage
             para.append(line.strip())
         i += 1
     flush()
-    return tables, passages, title
+    return tables, passages, title or meta_name  # no title heading: the hub's model-index name
 
 
 __all__ = ["Passage", "heading_text", "read_card"]

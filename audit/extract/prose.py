@@ -85,6 +85,9 @@ PROSE_PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
     ("n_tokens",
      re.compile(_N + r"\s*(?:[a-z-]+(?:\s+and\s+|\s*,\s*|\s+)){0,4}?tokens\b(?!\s*/)", re.I),
      "dimensionless"),
+    ("n_tokens",  # "Total seen tokens: **366B**"
+     re.compile(r"\b(?:seen|training|trained|processed)\s+tokens\s*[:=]\s*\**\s*" + _N, re.I),
+     "dimensionless"),
     ("n_parameters",
      re.compile(_N + r"[- ]?(?:total\s+)?(?:parameters?|params?)\b", re.I), "dimensionless"),
     ("n_parameters",  # "405B dense model"
@@ -303,6 +306,8 @@ def _hit(field: str, m: re.Match[str], group: str, unit: str, sentence: str,
             value *= x
         if _PER_NODE.search(sentence) and len(nums) == 1:
             return None
+        if re.search(r"\bin reserve\b|\bspare\b|\bbackup\b|\bstand-?by\b", sentence, re.I):
+            return None  # "Additional 32 A100 GPUs (4 nodes) in reserve": not used to train
         if value < 1 or re.match(r"\s*G(?:B|iB)?\b", sentence[end:]):
             return None  # "80GB A100": memory, not a count
         num = Number(value, "exact", raw)
@@ -320,8 +325,11 @@ def _hit(field: str, m: re.Match[str], group: str, unit: str, sentence: str,
         value, u = value / 100.0, "dimensionless"
     if field == "accelerator_hours" and rate:
         field = "accelerator_hours_per_trillion_tokens"
-    if field in ("n_parameters", "n_active_parameters", "n_tokens") and not num.suffixed:
-        return None  # "12 layers", "4096 tokens" of context: not sizes
+    if field in ("n_parameters", "n_active_parameters", "n_tokens") and not num.suffixed and not (
+            num.value >= 1e8 and re.search(r"\d,\d{3},\d{3}", raw)):
+        return None  # "12 layers", "4096 tokens" of context: not sizes ("176,247,271,424" is)
+    if field == "n_tokens" and re.search(r"\bunique\b", m.group(0), re.I):
+        return None  # "350B unique tokens": the dataset's size, not the tokens trained on
     if field == "n_tokens" and not (_training_tokens(sentence, start, end) or (
             cited and not _TOKEN_NOISE.search(sentence[max(0, start - 40):end + 40]))):
         return None  # a quoted token count needs no training verb: it is kept as cited
