@@ -329,7 +329,7 @@ def _metadata(passages: list[Passage]) -> tuple[list[Figure], str | None, str | 
         block = p.text.split("co2_eq_emissions", 1)[1]
         block = block[:m.start()] if (m := re.search(r"^\S", block[1:], re.M)) else block
 
-        def key(name: str) -> str | None:
+        def key(name: str, block: str = block) -> str | None:
             k = re.search(rf"^\s*{name}\s*:\s*['\"]?(.+?)['\"]?\s*$", block, re.M)
             return k.group(1).strip() if k else None
 
