@@ -167,3 +167,19 @@ def test_hub_metadata_block_and_the_cards_own_counts():
     em = fp.meters["emissions"]
     assert em.quantity.to("tCO2e").magnitude == pytest.approx(24.7)
     assert "carbon_intensity" not in used or used["carbon_intensity"]["applies_to"] == "FR"
+
+
+# --- qualifiers ------------------------------------------------------------------------------
+def test_basis_written_after_each_figure():
+    d = extract_text("# Testmodel-7B\n\nTotal emissions were ~55 tCO₂e (location-based) and "
+                     "0 tCO2e market-based.\n")
+    assert sorted((f.value, f.basis) for f in _model(d).get("emissions")) == [
+        (0, "market"), (55, "location")]
+
+
+def test_up_to_a_chip_count_is_only_a_bound():
+    d = extract_text("# Testmodel-180B\n\nTestmodel-180B was trained on up to 4,096 A100 40GB "
+                     "GPUs for 2 months.\n")
+    assert not _model(d).get("accelerator_count")
+    msg = [w.message for w in d.warnings if w.code == "UPPER_BOUND_ONLY"]
+    assert msg and "4096" in msg[0]

@@ -442,7 +442,12 @@ def _figure(h: Hit, sent: str, hits: list[Hit], i: int, p: Passage,
     after = sent[h.end:hi].lower()
     basis = None
     if h.field in ("emissions", "carbon_intensity"):
-        basis = "market" if "market" in before else "location" if "location" in before else (
+        # a qualifier right after the figure ("55 tCO2e (location-based) and 0 tCO2e
+        # market-based") is its own; else the words before it, else the sentence's
+        tag = re.match(r"(?:\s*[A-Za-z₂2]{1,8}\b)?\s*[(,]?\s*(location|market)[- ]?based",
+                       after)
+        basis = tag.group(1) if tag else "market" if "market" in before else (
+            "location" if "location" in before else
             checks.sentence_basis(sent) if len(hits) == 1 else None)
     scope = h.scope or (None if h.field in ("n_parameters", "n_active_parameters") else
                         checks.scope_near(before, after, prev_scope, sent))

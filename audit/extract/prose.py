@@ -310,7 +310,9 @@ def _hit(field: str, m: re.Match[str], group: str, unit: str, sentence: str,
             return None  # "Additional 32 A100 GPUs (4 nodes) in reserve": not used to train
         if value < 1 or re.match(r"\s*G(?:B|iB)?\b", sentence[end:]):
             return None  # "80GB A100": memory, not a count
-        num = Number(value, "exact", raw)
+        upto = re.search(r"\b(?:up to|at most|as many as)\s+$", sentence[max(0, start - 16):start],
+                         re.I)
+        num = Number(value, "upper" if upto else "exact", raw)  # "up to 4,096 GPUs"
     else:
         num = _number(raw)
     if num is None:
