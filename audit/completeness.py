@@ -120,7 +120,8 @@ def _derived(fp: Footprint, meter: str) -> str:
     mt = fp.meters[meter]
     how = mt.method or "assumed"
     src = (f"; assumptions: {', '.join(mt.assumptions)}" if mt.assumptions
-           else "; from disclosed inputs, no registry row")
+           else "; from disclosed inputs by an approximate method (no registry row; the "
+                "meters table marks it d)")
     return f"not stated; {how}({', '.join(mt.inputs)}){src}"
 
 
@@ -145,7 +146,8 @@ def _items(m: ModelDisclosure, fp: Footprint) -> list[tuple[str, str, str]]:
 
     from_meter("training_compute", ("training_compute",), "training_compute",
                "not stated and not estimable (no N and D, nor GPU-hours with accelerator)")
-    add("accelerator", *(("disclosed", f"{m.accelerator} (printed {m.accelerator_printed!r})")
+    printed = f" (printed {m.accelerator_printed!r})" if m.accelerator_printed else ""
+    add("accelerator", *(("disclosed", f"{m.accelerator}{printed}")
                          if m.accelerator else ("missing", "no accelerator named: energy "
                                                 "cannot be reconstructed")))
     figs = _figs(m, "accelerator_count")
@@ -184,11 +186,13 @@ def _items(m: ModelDisclosure, fp: Footprint) -> list[tuple[str, str, str]]:
         basis = ci_figs[0].basis or "basis not stated"
         add("carbon_intensity", "disclosed", f"{_where(ci_figs)}; basis: {basis}")
     elif a is not None:
-        where = (f"location {m.location}" if m.location and a["applies_to"] != "world"
+        where = ("your override" if a.get("override") else
+                 f"location {m.location}" if m.location and a["applies_to"] != "world"
                  else "location not stated: world average")
         basis = (f"; emissions stated ({em_figs[0].basis}-based) but not usable as a value"
                  if em_figs else "")
-        add("carbon_intensity", "assumed", f"registry row {a['id']} ({where}) = "
+        row = "override" if a.get("override") else f"registry row {a['id']}"
+        add("carbon_intensity", "assumed", f"{row} ({where}) = "
                                            f"{a['value']:g} {a['unit']}, location-based{basis}")
     elif em_figs:
         add("carbon_intensity", "disclosed",

@@ -74,3 +74,24 @@ def test_frame_and_errors():
         assess(m, other, rows=[])
     with pytest.raises(KeyError):
         c.status("nonsense")
+
+
+def test_checklist_names_an_override_and_no_printed_none():
+    """An --assume'd intensity is the user's, not "world average = 57"; an accelerator known
+    only from metadata prints no "(printed None)"."""
+    import dataclasses
+
+    from audit.assumptions import override
+    from audit.extract import extract_text
+
+    d = extract_text("# Testmodel-180B\n\nTestmodel-180B has 180B parameters and was trained "
+                     "on 3,500B tokens on A100 40GB GPUs.\n")
+    d = dataclasses.replace(d, models=tuple(dataclasses.replace(m, accelerator_printed=None)
+                                            for m in d.models))
+    m = d.models[0]
+    fp = reconstruct(d, samples=200,
+                     overrides={"carbon_intensity": override("carbon_intensity",
+                                                             "57 gCO2e/kWh")})[0]
+    notes = {i: n for i, _, n in assess(m, fp).items}
+    assert "your override" in notes["carbon_intensity"] and "world" not in notes["carbon_intensity"]
+    assert "None" not in notes["accelerator"] and "nvidia-a100-sxm4-40gb" in notes["accelerator"]
