@@ -597,6 +597,10 @@ def override(name: str, text: str) -> Assumption:
 
 
 def _default_unit(name: str) -> str:
+    """The unit of a bare number given for ``name``: the unit of its registry rows."""
+    units = {a.unit for a in registry().values() if a.quantity == name}
+    if len(units) == 1:
+        return units.pop()
     return {"carbon_intensity": "gCO2e/kWh", "gpu_hour_price": "USD/hour",
             "embodied_emissions": "kgCO2e", "accelerator_power": "W"}.get(name,
                                                                           "dimensionless")
