@@ -113,7 +113,8 @@ def test_split_uniform_keeps_the_median_inside_the_interval():
     assert lo < price.value < hi
 
 
-@pytest.mark.parametrize("name, unit", [("hardware_lifetime", "year"), ("calculator_power", "W"),
-                                        ("carbon_intensity", "gCO2e/kWh"), ("pue", "dimensionless")])
+@pytest.mark.parametrize("name, unit", [
+    ("hardware_lifetime", "year"), ("calculator_power", "W"), ("carbon_intensity", "gCO2e/kWh"),
+    ("pue", "dimensionless")])
 def test_bare_override_is_read_in_the_registry_unit(name, unit):
     assert reg.override(name, "5").unit == unit
