@@ -1,7 +1,5 @@
 """``python -m audit`` runs the command-line interface."""
 
-import sys
+from audit.cli import console
 
-from audit.cli import main
-
-sys.exit(main())
+console()

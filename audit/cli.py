@@ -74,7 +74,7 @@ def _overrides(items: list[str] | None) -> dict:
     return out
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, quiet: bool = False) -> None:
     from audit.records import write_atomic
 
     if output in (None, "-"):
@@ -83,7 +83,8 @@ def _emit(text: str, output: str | None) -> None:
         if Path(output).is_dir():
             raise AuditError(f"-o {output}: is a folder; give a file name, or - for stdout")
         write_atomic(output, text)
-        print(f"wrote {output}", file=sys.stderr)
+        if not quiet:
+            print(f"wrote {output}", file=sys.stderr)
 
 
 def _add_assume(p: argparse.ArgumentParser) -> None:
@@ -186,7 +187,7 @@ def cmd_audit(a: argparse.Namespace) -> int:
             text = _join_pages(parts)
     else:
         text = _comparison_text(res, a.format)
-    _emit(text, a.output)
+    _emit(text, a.output, a.quiet)
     _report_errors(res.errors, a.quiet, res.summary())
     return 1 if res.errors else 0
 
@@ -217,7 +218,7 @@ def cmd_extract(a: argparse.Namespace) -> int:
             print(f"{PROG}: {type(exc).__name__}: {exc}", file=sys.stderr)
     if records:  # nothing extracted: write no empty records file
         _emit(dump_json(records[0] if len(records) == 1 and len(a.inputs) == 1 else records),
-              a.output)
+              a.output, a.quiet)
     return 1 if failed else 0
 
 
@@ -283,7 +284,7 @@ def cmd_eval(a: argparse.Namespace) -> int:
                    extractor=lambda path: extract(path, engine=a.pdf_engine))
     text = (json.dumps(res.to_dict(), indent=1) + "\n" if a.format == "json"
             else format_table(res))
-    _emit(text, a.output)
+    _emit(text, a.output, a.quiet)
     return 0
 
 
@@ -490,8 +491,21 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+def console() -> None:
+    """The ``footprint-audit`` console script: :func:`main`, then exit.  After Ctrl-C it ends
+    the process at once (``os._exit``), without waiting on worker-pool threads that the
+    interrupt left behind; every output file is written atomically, so none is half-written.
+    """
+    code = main()
+    if code == 130:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()
 
 
-__all__ = ["main", "build_parser", "Path"]
+__all__ = ["build_parser", "console", "main", "Path"]

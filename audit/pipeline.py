@@ -497,7 +497,7 @@ def audit_many(paths: list[str | os.PathLike[str]], *, jobs: int | None = None,
     else:
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        pool = ProcessPoolExecutor(max_workers=jobs)
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
         try:
             futures = [pool.submit(_audit_file, i, f, kwargs) for i, f in enumerate(files)]
             for fut in as_completed(futures):
@@ -512,6 +512,13 @@ def audit_many(paths: list[str | os.PathLike[str]], *, jobs: int | None = None,
     results = tuple(r for i in range(len(files)) for r in done[i][0])
     errors = tuple(done[i][1] for i in range(len(files)) if done[i][1] is not None)
     return RunResult(results, errors, files=len(files))
+
+
+def _worker_init() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them (:func:`_stop`): a terminal's
+    SIGINT reaches the whole process group, and a worker that handled it too would print
+    its own traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _stop(pool: Any) -> None:
@@ -678,7 +685,7 @@ def _plots(results: list[AuditResult], out: Path, stems: list[str],
     if jobs > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        pool = ProcessPoolExecutor(max_workers=jobs)
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
         try:
             paths = list(pool.map(_draw, [t[2] for t in tasks]))
         except BaseException:

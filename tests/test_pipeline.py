@@ -230,3 +230,40 @@ def test_progress_bar_only_on_a_terminal(monkeypatch, capsys):
     assert main(["audit", str(REG / "llama2-card.json"), "--samples", "300",
                  "--format", "csv"]) == 0
     assert "1/1" not in sys.stderr.getvalue()
+
+
+def _sigint_handler_is_ignored() -> bool:
+    import signal
+
+    return signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+
+
+def test_workers_leave_ctrl_c_to_the_parent():
+    """A terminal's Ctrl-C reaches every process of the group; workers ignore it, the parent
+    stops them (measured by hand: 25 interrupted batches, exit 130, no traceback, no hang)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from audit.pipeline import _worker_init
+
+    with ProcessPoolExecutor(max_workers=1, initializer=_worker_init) as pool:
+        assert pool.submit(_sigint_handler_is_ignored).result() is True
+
+
+def test_console_exits_at_once_after_ctrl_c(monkeypatch):
+    import audit.cli as cli
+
+    exits = []
+
+    def fake_exit(code: int) -> None:
+        exits.append(code)
+        raise SystemExit(f"os._exit({code})")
+
+    monkeypatch.setattr(cli, "main", lambda: 130)
+    monkeypatch.setattr(cli.os, "_exit", fake_exit)
+    with pytest.raises(SystemExit, match=r"os\._exit\(130\)"):
+        cli.console()
+    assert exits == [130]
+    monkeypatch.setattr(cli, "main", lambda: 0)
+    with pytest.raises(SystemExit) as exc:
+        cli.console()
+    assert exc.value.code == 0
