@@ -183,3 +183,23 @@ def test_up_to_a_chip_count_is_only_a_bound():
     assert not _model(d).get("accelerator_count")
     msg = [w.message for w in d.warnings if w.code == "UPPER_BOUND_ONLY"]
     assert msg and "4096" in msg[0]
+
+
+@pytest.mark.parametrize("text, precision", [
+    ("| | |\n|---|---|\n| Precision | `bfloat16` |\n| Layers | 80 |", "bf16"),
+    ("We design an FP8 mixed precision training framework. Optimizer states stay in FP32.",
+     "fp8"),
+    ("The model was trained in bfloat16 on 64 A100 GPUs.", "bf16"),
+    ("Gradients are accumulated in FP32 for stability.", None),  # storage, not the compute
+    ("We train in FP16. We also train in BF16.", None),  # two, equally often: not said
+])
+def test_training_precision(text, precision):
+    d = extract_text(f"# Testmodel-7B\n\nTestmodel-7B has 7B parameters.\n\n{text}\n")
+    assert {m.precision for m in d.models} == {precision}
+
+
+def test_deepseek_v3_pdf_reads_fp8(corpus):
+    from audit.extract import extract
+
+    d = extract(corpus / "pdf" / "deepseek-v3-report.pdf")
+    assert {m.precision for m in d.models} == {"fp8"}  # as the registry record says

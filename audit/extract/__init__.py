@@ -286,6 +286,8 @@ def _assemble(report_id: str, source: dict, tables: list[Table], passages: list[
     if meta_location:
         located.append(Passage(f"training location: {meta_location}", "front matter"))
     location = checks.run_location(located)
+    precision = checks.training_precision(
+        [p for p in passages if p.section != "front matter"], tables)
     for s in slots.values():
         figs = [i.fig for i in sorted(s.items, key=lambda i: i.order)]
         figs += checks.derived_hours(figs)
@@ -295,7 +297,7 @@ def _assemble(report_id: str, source: dict, tables: list[Table], passages: list[
         acc_id = find_accelerator(printed) if printed else doc_acc
         out.append(ModelDisclosure(name=s.name, kind=s.kind, figures=tuple(figs),
                                    accelerator=acc_id, accelerator_printed=printed,
-                                   location=location))
+                                   location=location, precision=precision))
     out = _restated_totals(checks.shared_table_power(out))
     warnings += checks.coordinate_warnings(located, location)
     warnings += models.notes

@@ -600,6 +600,37 @@ def run_location(passages: list[Passage]) -> str | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
+_PRECISIONS = {"fp8": "fp8", "float8": "fp8", "bf16": "bf16", "bfloat16": "bf16",
+               "fp16": "fp16", "float16": "fp16", "tf32": "tf32", "fp32": "fp32",
+               "float32": "fp32"}
+_PREC = r"(?P<p>fp8|float8|bf16|bfloat16|fp16|float16|tf32|fp32|float32)"
+_PRECISION_RE = (
+    re.compile(rf"\b{_PREC}\s+mixed[- ]precision\b", re.I),  # "FP8 mixed precision training"
+    re.compile(rf"\b(?:pre-?)?train\w*\s+(?:\w+\s+)?(?:in|with|using|at)\s+(?:the\s+)?`?{_PREC}\b",
+               re.I),                                        # "trained in bfloat16"
+    re.compile(rf"\bprecision\W{{0,6}}`?{_PREC}\b", re.I),  # "Precision | `bfloat16`"
+)
+
+
+def training_precision(passages: list[Passage], tables: list[Table]) -> str | None:
+    """The numeric precision the run computed in, when the report says so (``fp8``, ``bf16``,
+    ``fp16``, ``tf32``, ``fp32``): "an FP8 mixed precision training framework" (DeepSeek-V3),
+    "trained in bfloat16", a ``Precision | bfloat16`` row.  The precision named most often
+    wins; None when the report names none, or two equally often."""
+    from collections import Counter
+
+    texts = [p.text for p in passages] + [
+        " | ".join(r) for t in tables for r in [t.header, *t.rows] if r]
+    seen: Counter[str] = Counter()
+    for text in texts:
+        for pat in _PRECISION_RE:
+            seen.update(_PRECISIONS[m.group("p").lower()] for m in pat.finditer(text))
+    top = seen.most_common(2)
+    if not top or (len(top) == 2 and top[0][1] == top[1][1]):
+        return None
+    return top[0][0]
+
+
 _NUM = r"[-−–]?\d{1,3}(?:\.\d+)?"
 _SEP = r"[\s:=(]{0,4}"
 _COORDINATES = (
@@ -685,4 +716,4 @@ def location_warnings(models: list[ModelDisclosure]) -> list[Warning_]:
 __all__ = ["KNOWN_DEFAULT_INTENSITIES", "coordinate_warnings", "coordinates", "derived_hours",
            "document_warnings", "location_warnings", "run_location", "run_log_lines",
            "scope_near", "sentence_basis", "sentence_warnings", "total_checks",
-           "unlisted_energy", "word_cells"]
+           "training_precision", "unlisted_energy", "word_cells"]
