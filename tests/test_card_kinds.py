@@ -203,3 +203,21 @@ def test_deepseek_v3_pdf_reads_fp8(corpus):
 
     d = extract(corpus / "pdf" / "deepseek-v3-report.pdf")
     assert {m.precision for m in d.models} == {"fp8"}  # as the registry record says
+
+
+@pytest.mark.parametrize("model, n, flop", [
+    ("Gemma 3 1B", 1.000e9, 1.2e22), ("Gemma 3 4B", 3.884e9, 9.6e22),
+    ("Gemma 3 12B", 11.771e9, 8.64e23), ("Gemma 3 27B", 27.016e9, 2.268e24)],
+    ids=["gemma3-table1-1b", "gemma3-table1-4b", "gemma3-table1-12b", "gemma3-table1-27b"])
+def test_gemma3_parameter_components_give_6nd(corpus, model, n, flop):
+    """Table 1 prints embedding and non-embedding parameters (M, to the unit): N is their sum
+    (derived), and 6ND with the section 2.2 tokens matches Epoch AI's 6ND (which uses the
+    rounded sizes 1B, 4B, 12B, 27B: within 3 %)."""
+    from audit.extract import extract
+
+    d = extract(corpus / "pdf" / "gemma3-report.pdf")
+    m = next(x for x in d.models if x.name == model)
+    (p,) = m.get("n_parameters")
+    assert p.status == "derived" and p.value == pytest.approx(n, abs=5e5)
+    fp = next(f for f in reconstruct(d, samples=200) if f.model == model)
+    assert fp.meters["training_compute_6nd"].value == pytest.approx(flop, rel=0.03)

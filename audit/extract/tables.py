@@ -215,7 +215,10 @@ def _by_rows(table: Table, header: list[str], rows: list[list[str]], lc: int,
     results: list[RowResult] = []
     size_col = next((j for j, lab in enumerate(labels)
                      if lab and lab.field == "n_parameters"), None)
-    if not any(labels):
+    parts = [j for j, h in enumerate(header) if _PARAM_PART.search(h or "")]
+    if not any(_NON_EMBEDDING.search(header[j]) for j in parts) or len(parts) < 2:
+        parts = []
+    if not any(labels) and not parts:
         return results
     for row in rows:
         if not row or _is_axis(row):
@@ -246,9 +249,38 @@ def _by_rows(table: Table, header: list[str], rows: list[list[str]], lc: int,
                 res.figures.append(fig)
             elif _word_cell(lab, c):
                 res.words.append((lab.field, c, lab.basis))
+        if parts and not any(f.field == "n_parameters" for f in res.figures):
+            res.figures += _parameter_sum(row, parts, header, table, name or size or "?",
+                                          row_text)
         if res.figures or res.words:
             results.append(res)
     return results
+
+
+# "Embedding Parameters" + "Non-embedding Parameters" columns (Gemma 3's Table 1): the
+# model's parameter count is their sum; other components (a vision encoder) are left out
+_PARAM_PART = re.compile(r"\b(?:non[- ]?)?embedding\s+param", re.I)
+_NON_EMBEDDING = re.compile(r"\bnon[- ]?embedding\s+param", re.I)
+
+
+def _parameter_sum(row: list[str], parts: list[int], header: list[str], table: Table,
+                   name: str, row_text: str) -> list[Figure]:
+    """n_parameters = embedding + non-embedding parameters of one row (derived), when every
+    part is a number; the vision encoder or another component is not part of the language
+    model's N in 6ND (Gemma 3 keeps its encoder frozen)."""
+    values, inputs = [], []
+    for j in parts:
+        c = clean_cell(row[j]) if j < len(row) else ""
+        num = parse_number(c) if c and is_numeric_cell(c) else None
+        if num is None or not num.suffixed:
+            return []
+        values.append(num.value)
+        inputs.append(f"{header[j]}: {c}")
+    return [Figure(field="n_parameters", value=float(sum(values)), unit="dimensionless",
+                   page=table.page, section=table.section,
+                   locator=f"{table.locator}, row {name}", text=row_text,
+                   label=" + ".join(header[j] for j in parts), status="derived",
+                   method="n_parameters_from_components", inputs=tuple(inputs))]
 
 
 def _is_axis(row: list[str]) -> bool:
