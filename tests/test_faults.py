@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pdfgen import assemble, escape
 
 from audit.cli import main
 from audit.errors import (
@@ -30,10 +31,6 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLES = 200
 
 
-def _pdf_string(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
 def make_pdf(pages: list[str], *, image_only: bool = False) -> bytes:
     """A minimal, valid PDF: one page per string (lines split on newlines).
 
@@ -44,33 +41,14 @@ def make_pdf(pages: list[str], *, image_only: bool = False) -> bytes:
     image_only : bool
         Draw a filled rectangle instead of text: a page with no text layer.
     """
-    n = len(pages)
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            (f"<< /Type /Pages /Kids [{' '.join(f'{4 + 2 * i} 0 R' for i in range(n))}] "
-             f"/Count {n} >>").encode(),
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    for i, text in enumerate(pages):
+    streams = []
+    for text in pages:
         if image_only:
-            stream = b"0.2 0.4 0.8 rg 72 400 300 200 re f"
+            streams.append(b"0.2 0.4 0.8 rg 72 400 300 200 re f")
         else:
-            lines = " T* ".join(f"({_pdf_string(ln)}) Tj" for ln in text.split("\n"))
-            stream = f"BT /F1 11 Tf 14 TL 72 720 Td {lines} ET".encode("latin-1")
-        objs.append((f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources "
-                     f"<< /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>").encode())
-        objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for k, body in enumerate(objs, start=1):
-        offsets.append(out.tell())
-        out.write(f"{k} 0 obj\n".encode() + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode())
-    for off in offsets:
-        out.write(f"{off:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
-              .encode())
-    return out.getvalue()
+            lines = " T* ".join(f"({escape(ln)}) Tj" for ln in text.split("\n"))
+            streams.append(f"BT /F1 11 Tf 14 TL 72 720 Td {lines} ET".encode("latin-1"))
+    return assemble(streams, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
 
 
 REPORT_TEXT = ("Training cost of the Testmodel-7B model\n"

@@ -8,48 +8,26 @@ rotated margin stamp are each on the page as a typesetter would put them.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
+from pdfgen import assemble, escape
 
 from audit.extract import extract
 from audit.extract.pdf import ENGINES, read_pdf, scan_pages
 
 
-def _esc(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
 def positioned_pdf(pages: list[list[tuple]]) -> bytes:
     """A PDF whose pages hold text runs ``(x, y, size, text)`` or ``(x, y, size, text,
     "rot")`` (rotated 90 degrees), y measured up from the bottom of a 612 x 792 pt page."""
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            (f"<< /Type /Pages /Kids [{' '.join(f'{4 + 2 * i} 0 R' for i in range(len(pages)))}]"
-             f" /Count {len(pages)} >>").encode(),
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
-    for i, runs in enumerate(pages):
+    streams = []
+    for runs in pages:
         ops = []
         for x, y, size, text, *rot in runs:
             matrix = f"0 1 -1 0 {x} {y}" if rot else f"1 0 0 1 {x} {y}"
-            ops.append(f"BT /F1 {size} Tf {matrix} Tm ({_esc(text)}) Tj ET")
-        stream = "\n".join(ops).encode("latin-1")
-        objs.append((f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources "
-                     f"<< /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>").encode())
-        objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for k, body in enumerate(objs, start=1):
-        offsets.append(out.tell())
-        out.write(f"{k} 0 obj\n".encode() + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode())
-    for off in offsets:
-        out.write(f"{off:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
-              .encode())
-    return out.getvalue()
+            ops.append(f"BT /F1 {size} Tf {matrix} Tm ({escape(text)}) Tj ET")
+        streams.append("\n".join(ops).encode("latin-1"))
+    return assemble(streams)
 
 
 def _table_page() -> list[tuple]:
