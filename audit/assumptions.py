@@ -562,10 +562,14 @@ def override(name: str, text: str) -> Assumption:
     AssumptionRangeError
         If the value is out of range (PUE below 1, NaN, negative).
     UnknownAssumptionError
-        If ``name`` is not an assumption that can be overridden.
+        If ``name`` is not an assumption that can be overridden, or (``accelerator=ID``) the
+        accelerator is not in the registry (the closest ids are named).
 
     Notes
     -----
+    ``accelerator=ID`` gives the chip of the models whose report names none
+    (:func:`audit.reconstruct.reconstruct_model`); its value is the chip's TDP [W].
+
     ``NAME=registry`` takes the registry's general row for ``NAME`` (its value, range and
     source) instead of a number: the way to opt in to ``checkpoint_overhead`` and
     ``development_multiplier``, which are off unless given.
@@ -575,11 +579,18 @@ def override(name: str, text: str) -> Assumption:
     >>> override("development_multiplier", "registry").id
     'development-multiplier-default'
     """
+    if name == "accelerator":  # the chip of a model whose report names none
+        acc = accelerator(text.strip())
+        return Assumption(id="override-accelerator", quantity="accelerator", value=acc.tdp_w,
+                          unit="W", low=acc.tdp_w, high=acc.tdp_w, distribution="fixed",
+                          applies_to=acc.id, year=None, source_id="", override=True,
+                          notes="accelerator for the models whose report names none (value: "
+                                "its TDP)")
     field = QUANTITY_FIELD.get(name, name if name in ("accelerator_power",) else None)
     if field is None:
         raise UnknownAssumptionError(
             f"--assume {name}: unknown name; use one of "
-            f"{', '.join(sorted(set(QUANTITY_FIELD) | {'accelerator_power'}))}")
+            f"{', '.join(sorted(set(QUANTITY_FIELD) | {'accelerator', 'accelerator_power'}))}")
     if text.strip().lower() == "registry":
         return lookup(name, None, None, "default")
     m = re.fullmatch(r"\s*([-+]?[\d.]+(?:[eE][-+]?\d+)?|nan)\s*(.*)", text, re.I)

@@ -24,7 +24,6 @@ Faults (issue 7)
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import signal
 import threading
@@ -299,7 +298,7 @@ def conflicting_figures(d: Disclosure) -> list[Warning_]:
 
 def _analyses(d: Disclosure, fps: list[Footprint], seed: int
               ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Sensitivity rows and disclosure checklist per model, where those modules exist.
+    """Sensitivity rows and disclosure checklist per model.
 
     Uses :func:`audit.sensitivity.analyse` (Sobol and one-at-a-time swings, seeded with the
     run's seed) and :func:`audit.completeness.assess` (given the same rows, so the ranking
@@ -309,17 +308,12 @@ def _analyses(d: Disclosure, fps: list[Footprint], seed: int
     comp: dict[str, Any] = {}
     by_name = {m.name: m for m in d.models}
     models = [fp for fp in fps if fp.kind == "model" and fp.model in by_name]
-    if importlib.util.find_spec("audit.sensitivity") is not None:
-        from audit import sensitivity
+    from audit import completeness, sensitivity
 
-        for fp in models:
-            sens[fp.model] = sensitivity.analyse(d, fp, seed=seed)
-    if importlib.util.find_spec("audit.completeness") is not None:
-        from audit import completeness
-
-        for fp in models:
-            comp[fp.model] = completeness.assess(by_name[fp.model], fp,
-                                                 rows=sens.get(fp.model), seed=seed)
+    for fp in models:
+        sens[fp.model] = sensitivity.analyse(d, fp, seed=seed)
+        comp[fp.model] = completeness.assess(by_name[fp.model], fp, rows=sens[fp.model],
+                                             seed=seed)
     return sens, comp
 
 
@@ -339,7 +333,7 @@ def audit_disclosure(d: Disclosure, *, overrides: dict[str, Assumption] | None =
     on : datetime.date, optional
         Date of the threshold rules in force (default today).
     analyse : bool
-        Run the sensitivity and completeness analyses (when those modules exist).
+        Run the sensitivity and completeness analyses.
 
     Raises
     ------
@@ -348,8 +342,6 @@ def audit_disclosure(d: Disclosure, *, overrides: dict[str, Assumption] | None =
     """
     fps = reconstruct(d, overrides=overrides, samples=samples, seed=seed)
     flags = governance.flags(fps, on)
-    # HOOK (issue 6): sensitivity ranking and disclosure checklist, used when
-    # audit/sensitivity.py and audit/completeness.py exist (see _analyses).
     sens, comp = _analyses(d, fps, seed) if analyse else ({}, {})
     return AuditResult(d, tuple(fps), tuple(flags), tuple(conflicting_figures(d)), sens, comp)
 
@@ -377,7 +369,7 @@ def audit_report(source: str | os.PathLike[str] | Disclosure, *,
     time_budget : float or None
         Time budget of the whole document [s] (default :data:`DEFAULT_TIME_BUDGET`).
     analyse : bool
-        Also rank assumptions and score disclosure (when those modules exist).
+        Also rank assumptions and score disclosure.
 
     Returns
     -------
@@ -576,8 +568,8 @@ def write_outputs(result: RunResult, output_dir: str | os.PathLike[str], *,
 
     Files: ``comparison.{md,csv,html,tex,json}``, ``flags.csv``, ``warnings.csv``,
     ``errors.csv`` (header only when nothing failed), ``reports/<report>.{md,html}`` (the
-    audit sheets), ``manifest.txt`` (sha256 and path of each file), and where the analysis
-    modules exist ``sensitivity.csv``, ``disclosure.csv`` and ``plots/*.png``.
+    audit sheets), ``manifest.txt`` (sha256 and path of each file), and, when the results
+    hold the analyses, ``sensitivity.csv``, ``disclosure.csv`` and ``plots/*.png``.
 
     Parameters
     ----------
@@ -588,7 +580,7 @@ def write_outputs(result: RunResult, output_dir: str | os.PathLike[str], *,
     force : bool
         Write into a folder that holds files; stale files of the previous run are removed.
     plots : bool
-        Draw the plots (when :mod:`audit.plots` exists).
+        Draw the plots (:mod:`audit.plots`).
     jobs : int, optional
         Worker processes for the plots (default: the usable cores).
 
@@ -635,7 +627,7 @@ def write_outputs(result: RunResult, output_dir: str | os.PathLike[str], *,
 
 
 def _analysis_tables(results: list[AuditResult]) -> dict[str, str]:
-    """sensitivity.csv and disclosure.csv, where those modules exist."""
+    """sensitivity.csv and disclosure.csv, when the results hold those analyses."""
     files = {}
     rows = [row for r in results for rs in r.sensitivity.values() for row in rs]
     if any(r.sensitivity for r in results):
@@ -660,13 +652,11 @@ def _draw(task: tuple[str, Any, Path]) -> Path:
 
 def _plots(results: list[AuditResult], out: Path, stems: list[str],
            jobs: int | None = None) -> dict[str, dict[str, Path]]:
-    """Draw plots/*.png where :mod:`audit.plots` exists, in parallel across cores.
+    """Draw plots/*.png with :mod:`audit.plots`, in parallel across cores.
 
     Returns ``{report_id: {"tornado": path}}``, and the run's overview plots (meters per
     model, thresholds) under the key ``""``.
     """
-    if importlib.util.find_spec("audit.plots") is None:
-        return {}
     fps = [fp for r in results for fp in r.footprints]
     flags = [f for r in results for f in r.flags]
     tasks: list[tuple[str, str, tuple[str, Any, Path]]] = []

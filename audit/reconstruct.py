@@ -340,10 +340,22 @@ def reconstruct_model(d: Disclosure, m: ModelDisclosure, *,
     ------
     UnknownAssumptionError
         If the model names an accelerator the registry lacks.
+
+    Notes
+    -----
+    An ``accelerator`` override (``--assume accelerator=ID``) is used only for a model whose
+    report names no accelerator, with an ``ACCELERATOR_GIVEN`` warning.
     """
     overrides = overrides or {}
     r = _Run(samples, np.random.default_rng(seed))
     year = m.year or d.source.get("year")
+    if m.accelerator is None and "accelerator" in overrides:
+        given = overrides["accelerator"].applies_to
+        m = replace(m, accelerator=given)
+        r.warnings.append(Warning_(
+            "ACCELERATOR_GIVEN", f"the report names no accelerator; using {given}, given with "
+            "--assume accelerator (your override, not a disclosure)", model=m.name,
+            field="accelerator"))
     acc = reg.accelerator(m.accelerator) if m.accelerator else None
 
     reported: dict[str, Figure] = {}

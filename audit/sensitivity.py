@@ -392,6 +392,8 @@ def analyse(disclosure: Disclosure, footprint: Footprint, *,
     the footprint.
     """
     m = disclosure.model(footprint.model)
+    if m.accelerator is None and footprint.accelerator:  # given with --assume accelerator
+        m = dataclasses.replace(m, accelerator=footprint.accelerator)
     base, factors = _base(footprint)
     by_id = {f.id: f for f in factors}
     wanted: dict[str, list[Factor]] = {}

@@ -221,3 +221,22 @@ def test_gemma3_parameter_components_give_6nd(corpus, model, n, flop):
     assert p.status == "derived" and p.value == pytest.approx(n, abs=5e5)
     fp = next(f for f in reconstruct(d, samples=200) if f.model == model)
     assert fp.meters["training_compute_6nd"].value == pytest.approx(flop, rel=0.03)
+
+
+def test_assumed_accelerator_fills_only_a_silent_report():
+    from audit.assumptions import override
+    from audit.errors import UnknownAssumptionError
+    from audit.pipeline import audit_disclosure
+
+    given = {"accelerator": override("accelerator", "nvidia-a100-sxm4-80gb")}
+    silent = extract_text("# Testmodel-7B\n\nTestmodel-7B was trained for 20,000 GPU hours.\n")
+    (fp,) = audit_disclosure(silent, overrides=given, samples=200).footprints
+    assert fp.accelerator == "nvidia-a100-sxm4-80gb"
+    assert "ACCELERATOR_GIVEN" in [w.code for w in fp.warnings]
+    assert fp.meters["it_energy"].value == pytest.approx(20_000 * 0.4 * 0.75 / 1000, rel=0.2)
+    named = extract_text("# Testmodel-7B\n\nTestmodel-7B was trained for 20,000 GPU hours on "
+                         "H100 SXM5 GPUs.\n")
+    (fp,) = audit_disclosure(named, overrides=given, samples=200, analyse=False).footprints
+    assert fp.accelerator == "nvidia-h100-sxm5-80gb"  # the report's own chip stays
+    with pytest.raises(UnknownAssumptionError, match="closest: nvidia-h100"):
+        override("accelerator", "h100x")
