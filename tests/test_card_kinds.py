@@ -240,3 +240,58 @@ def test_assumed_accelerator_fills_only_a_silent_report():
     assert fp.accelerator == "nvidia-h100-sxm5-80gb"  # the report's own chip stays
     with pytest.raises(UnknownAssumptionError, match="closest: nvidia-h100"):
         override("accelerator", "h100x")
+
+
+# --- second outside trial: units, hours, sizes, comparisons -----------------------------------
+def test_mass_units_spelled_out_and_a_bad_unit_spoils_no_document():
+    d = extract_text("# Testmodel-80B\n\n- **Hardware Type:** 512 NVIDIA A100 GPUs\n"
+                     "- **Hours used:** 672 hours (28 days)\n- **Carbon Emitted:** 16,714 kgs of "
+                     "CO2eq\n\nThe total carbon footprint was estimated at **65.57 tons of "
+                     "CO2eq**.\n")
+    m = _model(d)
+    assert sorted((f.value, f.unit) for f in m.get("emissions")) == [
+        (65.57, "tCO2e"), (16_714, "kgCO2e")]  # kgs are kilograms, never tonnes
+    assert [f.value for f in m.get("training_duration")] == [672]  # restated in days: wall clock
+    assert not m.get("accelerator_hours")
+
+
+def test_cpu_hours_are_not_gpu_hours():
+    d = extract_text("# Testmodel-9B\n\n- **Hardware Type:** NVIDIA V100 and A100 GPUs\n"
+                     "- **Hours used:** 460,000 CPU hours, 385,000 V100 GPU hours\n")
+    assert 460_000 not in [f.value for m in d.models for f in m.get("accelerator_hours")]
+
+
+def test_one_point_three_b_is_not_thirteen_b():
+    d = extract_text("# Testmodel-GPT\n\n| Model | Parameters | Training FLOPs |\n|---|---|---|\n"
+                     "| Testmodel-GPT 1.3B | 1.3B | 2.8E+20 |\n"
+                     "| Testmodel-GPT 13B | 13B | 2.3E+22 |\n")
+    flop = {m.name: m.get("training_compute")[0].value for m in d.models}
+    assert flop == {"Testmodel-GPT 1.3B": 2.8e20, "Testmodel-GPT 13B": 2.3e22}
+
+
+def test_batch_and_ratio_columns_are_no_token_counts():
+    d = extract_text("# Testmodel-GPT\n\n| Model | Parameters | BS (tokens) | Tokens per Parameter "
+                     "| Training tokens |\n|---|---|---|---|---|\n| Testmodel-GPT 1.3B | 1.3B | "
+                     "1.08M | 20 | 26.3B |\n")
+    assert [f.value for f in _model(d).get("n_tokens")] == [26.3e9]
+
+
+def test_epochs_multiply_the_tokens_seen():
+    d = extract_text("# Testmodel-3B\n\nTestmodel-3B is pre-trained on 1 trillion tokens of "
+                     "English and code for 4 epochs.\n")
+    (t,) = _model(d).get("n_tokens")
+    assert t.value == 4e12 and t.status == "derived" and "4 epochs" in t.inputs
+
+
+def test_counts_after_a_comparison_belong_to_other_models():
+    d = extract_text("# Testmodel-7B\n\nTestmodel-7B is trained on a large amount of data (1T "
+                     "tokens like LLaMA vs. 300B for Pythia, 300B for OpenLLaMA, and 800B for "
+                     "StableLM).\n")
+    assert [f.value for m in d.models for f in m.get("n_tokens")] == [1e12]
+
+
+def test_the_training_sentence_names_the_chip():
+    d = extract_text("# Testmodel-7B\n\nWe demonstrate generations of 80k tokens on a single "
+                     "A100-80GB GPU. This model was trained on 440 A100-40GBs for about 9.5 "
+                     "days.\n")
+    assert _model(d).accelerator == "nvidia-a100-sxm4-40gb"

@@ -59,6 +59,7 @@ from audit.extract.attribution import (
     size_token,
     size_value,
 )
+from audit.extract.figures import SMALL_WORDS
 from audit.extract.markdown import Passage, read_card
 from audit.extract.prose import Hit, sentence_figures
 from audit.extract.tables import SIZE_RE, RowResult, Table, interpret
@@ -91,7 +92,8 @@ _RELEVANT = re.compile(r"gpu|tpu|hour|energy|power|carbon|co\s*2|emission|pue|fl
 
 #: an accelerator named here is not the training hardware: inference, tests, deployment
 _NOT_TRAINING = re.compile(r"\binferenc\w*|\btested on\b|\bdeploy\w*|\bserving\b|"
-                           r"\brecommend\w*|\bminimum\b|\bhow to (?:use|run)\b", re.I)
+                           r"\brecommend\w*|\bminimum\b|\bhow to (?:use|run)\b|"
+                           r"\bdemonstrat\w*|\bgenerations?\b", re.I)
 
 
 def _sha256(path: Path) -> str:
@@ -282,6 +284,9 @@ def _assemble(report_id: str, source: dict, tables: list[Table], passages: list[
     _drop_unrelated_sizes(slots, models)
     out = []
     doc_acc = doc_accs.most_common(1)[0][0] if doc_accs else None
+    variants = [a for a in doc_accs if doc_acc and a.startswith(doc_acc + "-")]
+    if variants:  # "A100 GPU with 80GB" in the training sentence, "A100-80GB" elsewhere
+        doc_acc = max(variants, key=lambda a: doc_accs[a])
     located = [p for p in passages if p.section != "front matter"] + checks.run_log_lines(tables)
     if meta_location:
         located.append(Passage(f"training location: {meta_location}", "front matter"))
@@ -374,8 +379,8 @@ def _prose(p: Passage, models: Models, slots: _Slots, warnings: list[Warning_],
         relevant = bool(_RELEVANT.search(sent))
         acc = find_accelerator(sent) if relevant and not _NOT_TRAINING.search(
             f"{p.section or ''} {sent}") else None
-        if acc:
-            accs[acc] += 1
+        if acc:  # a chip in a sentence about training outweighs one named in passing
+            accs[acc] += 3 if re.search(r"\b(?:pre-?)?train(?:ed|ing)\b", sent, re.I) else 1
         hits = sentence_figures(sent) if relevant else []
         warnings += checks.sentence_warnings(sent, hits, p) if relevant else []
         if not hits:
@@ -418,7 +423,7 @@ def _prose(p: Passage, models: Models, slots: _Slots, warnings: list[Warning_],
                     f"below {h.value:g} {h.unit} ({h.text!r}); kept as a bound, not a figure",
                     model=tgt[0], field=h.field))
                 continue
-            fig = _figure(h, sent, hits, i, p, prev_scope)
+            fig = _epochs(_figure(h, sent, hits, i, p, prev_scope), sent[h.end:])
             prev_scope = fig.scope
             if fig.status == "cited":
                 warnings.append(Warning_(
@@ -457,6 +462,25 @@ def _figure(h: Hit, sent: str, hits: list[Hit], i: int, p: Passage,
     return Figure(field=fld, value=h.value, unit=h.unit, bound=h.bound, page=p.page,
                   section=p.section, locator="text", text=h.text, basis=basis, scope=scope,
                   status="cited" if h.cited else "reported")
+
+
+_EPOCHS_RE = re.compile(r"^[^.;]{0,80}?\bfor\s+(\d+(?:\.\d+)?|two|three|four|five|six|"
+                        r"eight|ten)\s+epochs?\b", re.I)
+
+
+def _epochs(fig: Figure, after: str) -> Figure:
+    """Tokens trained on for several epochs: "1 trillion tokens ... for 4 epochs" is 4T
+    tokens seen (derived; 6ND counts every pass).  Other figures are returned unchanged."""
+    m = _EPOCHS_RE.match(after) if fig.field == "n_tokens" and fig.value else None
+    if m is None:
+        return fig
+    k = m.group(1).lower()
+    epochs = float(SMALL_WORDS.get(k, k)) if not k[0].isdigit() else float(k)
+    if epochs <= 1:
+        return fig
+    return dataclasses.replace(fig, value=fig.value * epochs, status="derived",
+                               method="tokens_times_epochs",
+                               inputs=(f"{fig.value:g} tokens", f"{epochs:g} epochs"))
 
 
 def _shared(fig: Figure, p: Passage, slots: _Slots) -> bool:

@@ -81,10 +81,13 @@ def canon(name: str) -> str:
     --------
     >>> canon("Granite 3.0 1B-A400M") == canon("Granite-3.0 1B-400M")
     True
+    >>> canon("Cerebras-GPT 1.3B") == canon("Cerebras-GPT 13B")
+    False
     """
     n = re.sub(r"\(.*?\)|\[.*?\]", "", name)
     n = re.sub(r"^[A-Za-z0-9_.-]+/(?=\S)", "", n.strip())  # owner/ prefix
     n = re.sub(r"(?<=\d)\.0+(?=[bm]\b)", "", n, flags=re.I)  # 1.0B -> 1B
+    n = re.sub(r"(?<=\d)\.(?=\d)", "p", n)  # 1.3B is not 13B: the decimal point stays
     n = re.sub(r"[\s\-_.,/]+", "", n).lower()
     return re.sub(r"(?<=\d[bm])a(?=\d)", "", n)
 
@@ -315,9 +318,12 @@ def _looks_like_model(name: str, is_accelerator: Callable[[str], bool],
 
 
 def _flatten(sentence: str) -> tuple[str, list[int]]:
-    """A sentence's letters and digits, lower-cased, and the index of each in the sentence."""
-    index = [i for i, ch in enumerate(sentence) if ch.isalnum()]
-    return "".join(sentence[i] for i in index).lower(), index
+    """A sentence's letters and digits, lower-cased, and the index of each in the sentence;
+    a decimal point between digits is kept as ``p``, as :func:`canon` keeps it."""
+    n = len(sentence)
+    index = [i for i, ch in enumerate(sentence) if ch.isalnum() or (
+        ch == "." and 0 < i < n - 1 and sentence[i - 1].isdigit() and sentence[i + 1].isdigit())]
+    return "".join("p" if sentence[i] == "." else sentence[i] for i in index).lower(), index
 
 
 def _find_canon(sentence: str, key: str, flattened: tuple[str, list[int]]

@@ -189,10 +189,14 @@ def parse_duration(text: str) -> float | None:
     --------
     >>> round(parse_duration("118 days, 5 hours, 41 min"), 3)
     2837.683
+    >>> parse_duration("672 hours (28 days)") is None  # a restatement, not 672 h + 28 d
+    True
     """
     parts = list(_DUR_PART_RE.finditer(text))
     if len(parts) < 2:
         return None
+    if any("(" in text[a.end():b.start()] for a, b in zip(parts, parts[1:], strict=False)):
+        return None  # "672 hours (28 days)": a restatement in other units, not a sum
     total = 0.0
     for p in parts:
         u = _DURATION_UNITS[re.sub(r"s$", "", p.group("u").lower())]
@@ -200,9 +204,10 @@ def parse_duration(text: str) -> float | None:
     return total
 
 
+_MASS = r"(?:g|grams?|kgs?|kilograms?|t|tons?|tonnes?|metric tons?)"
 _VALUE_UNIT_RE = re.compile(
-    r"^\s*(?P<u>(?:g|kg|t|tons?|tonnes?|metric tons?)\s*CO\s*2?\s*(?:e|eq)?\.?\s*(?:/|per)\s*"
-    r"(?:k|M)?Wh|(?:k|M|G)?Wh|(?:k|M)?W(?!h)|(?:g|kg|t|tons?|tonnes?|metric tons?)"
+    r"^\s*(?P<u>" + _MASS + r"\s*CO\s*2?\s*(?:e|eq)?\.?\s*(?:/|per)\s*"
+    r"(?:k|M)?Wh|(?:k|M|G)?Wh|(?:k|M)?W(?!h)|" + _MASS +
     r"(?:\s*(?:of\s+)?CO\s*2?\s*(?:e|eq|equivalent)?\.?)?|(?:GPU|TPU|chip|accelerator)?[- ]?"
     r"hours?|days?|weeks?|months?|years?|min(?:utes?)?|USD|%)(?![A-Za-z])", re.I)
 
@@ -214,6 +219,7 @@ def unit_of(text: str) -> str | None:
     if not m:
         return None
     u = re.sub(r"\s+", "", m.group("u").lower())
+    u = re.sub(r"^(?:kilograms?|kgs)", "kg", re.sub(r"^grams?", "g", u))
     u = u.replace("metrictons", "t").replace("tonnes", "t").replace("tonne", "t")
     u = u.replace("tons", "t").replace("ton", "t")
     mass = re.match(r"^(g|kg|t)(?:of)?(co2?(?:e|eq|equivalent)?\.?)?((?:/|per)(k|m)?wh)?$", u)
@@ -346,7 +352,8 @@ _NOT_FIELDS = re.compile(
     r"per (?:sample|query|request|image)|throughput|tokens?\s*/\s*s|/\s*sec|per second|"
     r"latency|speed|learning rate|warm-?up|\bsteps?\b|epochs?|sequence|attention|heads?\b|"
     r"\bdata\b|\bshards?\b|replica|dimension|knowledge cutoff|score|accuracy|"
-    r"\bdecode\b|\bprefill\b|\bmodel size\b(?!.*param)", re.I)
+    r"\bdecode\b|\bprefill\b|\bmodel size\b(?!.*param)|\bBS\b|per param\w*|"
+    r"tokens?\s*/\s*param\w*", re.I)  # "BS (tokens)": a batch; "Tokens per Parameter": a ratio
 _RATE_LABEL_RE = re.compile(r"(?:\bon|\bper|/)\s*(?P<n>\d+(?:\.\d+)?)?\s*(?P<m>[kKMBT])?\s*"
                             r"tokens?\b", re.I)
 

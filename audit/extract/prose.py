@@ -27,7 +27,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from audit.extract.figures import NUMBER_RE, SMALL_WORDS, Number, _number_from_match
+from audit.errors import UnitError
+from audit.extract.figures import NUMBER_RE, SMALL_WORDS, Number, _number_from_match, unit_of
 from audit.units import parse_unit
 
 # A number as printed in prose (groups of NUMBER_RE are not reused: one group "n" only).
@@ -276,7 +277,12 @@ def _enumerated_tokens(sentence: str, hits: list[Hit], claimed: list[tuple[int, 
     if not tok:
         return []
     return [Hit("n_tokens", num.value, "dimensionless", num.bound, *m.span("n"), context)
-            for m, num, context in _list_items(_ENUM_RE, sentence, tok[0].start, claimed)]
+            for m, num, context in _list_items(_ENUM_RE, sentence, tok[0].start, claimed)
+            if not _VERSUS.search(sentence[tok[0].end:m.start()])]
+
+
+# "1T tokens like LLaMA vs. 300B for Pythia": what follows a comparison is other models'
+_VERSUS = re.compile(r"\bvs\b\.?|\bversus\b|\bcompared (?:to|with)\b|\bthan\b", re.I)
 
 
 def _hit(field: str, m: re.Match[str], group: str, unit: str, sentence: str,
@@ -356,8 +362,13 @@ def _hit(field: str, m: re.Match[str], group: str, unit: str, sentence: str,
             scope = "per trillion tokens"
     if field == "training_compute" and value < 1e15:
         return None
+    if field == "emissions" and (printed := m.groupdict().get("u")):
+        u = unit_of(printed) or u  # "tons of CO2eq", "kgs of CO2eq" -> tCO2e, kgCO2e
     if u != "dimensionless":
-        u = f"{parse_unit(u):~}"
+        try:
+            u = f"{parse_unit(u):~}"
+        except UnitError:
+            return None  # a unit this reader does not know: no figure (never a wrong one)
     lo = max(0, start - 60)
     return Hit(field, value, u, num.bound, start, end,
                sentence[lo:m.end() + 40].strip(), scope, cited)

@@ -393,6 +393,12 @@ def _kv_figure(lab: Label, val, table: Table, label: str, row_text: str) -> Figu
             unit = u
     if unit == "percent":
         return None
+    if re.match(r"[\d,.\s]*(?:[kKM]\s*)?(?:CPU|core)", val.text):
+        return None  # "460,000 CPU hours, 385,000 V100 GPU hours": CPU time is no GPU time
+    if field_name == "accelerator_hours" and val.unit == "hour" and (m := re.search(
+            r"\(\s*(\d+(?:\.\d+)?)\s*days?\s*\)", val.text)) and abs(
+            float(m.group(1)) * 24 - val.value) <= 0.05 * val.value:
+        field_name = "training_duration"  # "672 hours (28 days)": the wall clock, restated
     if val.unit in ("hour", "day", "week", "month", "year", "min", "s"):
         hours = val.value * {"hour": 1, "day": 24, "week": 168, "month": 730.5, "year": 8766,
                              "min": 1 / 60, "s": 1 / 3600}[val.unit]
