@@ -598,6 +598,7 @@ def override(name: str, text: str) -> Assumption:
         raise UnitError(f"--assume {name}={text}: not a number with an optional unit")
     value = float(m.group(1))
     unit = m.group(2).strip() or _default_unit(name)
+    unit = _registry_spelling(unit)
     q = quantity(value, parse_unit(unit), field=field) if not math.isnan(value) else None
     if q is None:
         raise AssumptionRangeError(f"--assume {name}: value is NaN; give a number")
@@ -605,6 +606,16 @@ def override(name: str, text: str) -> Assumption:
     return Assumption(id=f"override-{name}", quantity=name, value=value, unit=unit,
                       low=value, high=value, distribution="fixed", applies_to="override",
                       year=None, source_id="", override=True)
+
+
+def _registry_spelling(unit: str) -> str:
+    """``unit`` as the unit registry reads it: a report spelling that only
+    :func:`audit.units.parse_unit` knows ("gCO2/kWh") is rewritten ("gCO2e / kWh")."""
+    try:
+        ureg.parse_units(unit)
+        return unit
+    except Exception:  # noqa: BLE001 - pint raises several kinds; parse_unit types them
+        return f"{parse_unit(unit):~}"
 
 
 def _default_unit(name: str) -> str:

@@ -215,7 +215,8 @@ def cmd_extract(a: argparse.Namespace) -> int:
                     p, max_pages=a.max_pages or None, engine=a.pdf_engine)]
         except AuditError as exc:
             failed += 1
-            print(f"{PROG}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            where = "" if str(p) in str(exc) else f"{p}: "  # every error names its file
+            print(f"{PROG}: {type(exc).__name__}: {where}{exc}", file=sys.stderr)
     if records:  # nothing extracted: write no empty records file
         _emit(dump_json(records[0] if len(records) == 1 and len(a.inputs) == 1 else records),
               a.output, a.quiet)
@@ -349,7 +350,10 @@ def _add_limits(p: argparse.ArgumentParser) -> None:
 
 
 def _at_least_one(text: str) -> int:
-    n = _non_negative_int(text)
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if n < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
     return n
@@ -411,7 +415,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     au = add("audit", "audit report PDFs, model cards or records (files or folders)",
              cmd_audit)
-    au.add_argument("inputs", nargs="+", help="files or folders (.pdf, .md, .json)")
+    au.add_argument("inputs", nargs="+", help="files or folders (a folder is searched for "
+                                              ".pdf, .md and .json; name a .txt card itself)")
     au.add_argument("--format", choices=("md", "csv", "json", "html", "tex"), default="md",
                     help="md / html: audit sheets (and the comparison); csv, json, tex: the "
                     "comparison table (default md)")

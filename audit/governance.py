@@ -7,7 +7,9 @@ against its primary text, and what could not be confirmed is said in the row's n
 A flag's estimate comes from the best available method: a reported training compute, else
 operation counting (6ND), else hardware time (GPU-hours x peak x MFU).  The 5-95 % interval
 and P(exceed) come from the Monte Carlo draws of that method; the verdict is ``above`` when
-the whole interval exceeds the threshold, ``below`` when none of it does, else ``uncertain``.
+the whole interval exceeds the threshold, ``below`` when none of it does, else ``uncertain``;
+it is ``uncertain`` too when an estimated (not reported) compute and another method's central
+estimate fall on opposite sides of the line.
 The other methods' estimates (central, interval, P(exceed)) are reported beside it.  What
 each regime counts (pre-training only, cumulative with fine-tuning and RL...) is a column of
 the rule and is carried into every flag.
@@ -264,9 +266,10 @@ def flag(fp: Footprint, rule: Rule) -> Flag:
         1 for a reported figure; None for a derived estimate without draws, e.g. a footprint
         read back from JSON), margin_oom = log10(estimate / threshold), verdict (``above``
         when the whole interval is past the line, ``below`` when none of it is, else
-        ``uncertain``; ``unknown`` when no estimate exists), method, the other methods with
-        their own interval and P(exceed), what counts under the rule, and notes (co-criteria
-        not assessed, scope of the estimate against what counts).
+        ``uncertain``, also when the best method is an estimate and another method's central
+        value is on the other side; ``unknown`` when no estimate exists), method, the other
+        methods with their own interval and P(exceed), what counts under the rule, and
+        notes (co-criteria not assessed, scope of the estimate against what counts).
     """
     est = _estimates(fp)
     common = {"report_id": fp.report_id, "model": fp.model, "regime": rule.id,
@@ -284,6 +287,8 @@ def flag(fp: Footprint, rule: Rule) -> Flag:
     if any(bool(rule.exceeds(e.central)) != bool(rule.exceeds(best.central))
            for e in est[1:]):
         note.append("methods disagree on the side of the threshold")
+        if best.method != "reported":  # 6ND is an approximation too: no verdict past it
+            verdict = "uncertain"
     if p is None:
         note.append("no Monte Carlo draws: P(exceed) not computed")
     if rule.co_criteria:

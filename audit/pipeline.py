@@ -52,6 +52,8 @@ from audit.records import (
 )
 
 INPUT_SUFFIXES = {".pdf", ".md", ".markdown", ".txt", ".json"}
+#: what a folder is searched for: a .txt card (or notes) is audited only when named
+FOLDER_SUFFIXES = INPUT_SUFFIXES - {".txt"}
 #: Default page limit of one PDF [pages]; over it is an ExtractionError.
 DEFAULT_MAX_PAGES = 400
 #: Default time budget of one document [s]; over it is an ExtractionError.
@@ -398,7 +400,8 @@ def audit_report(source: str | os.PathLike[str] | Disclosure, *,
 # --- a batch ------------------------------------------------------------------------------
 
 def collect_inputs(paths: list[str | os.PathLike[str]]) -> list[Path]:
-    """Expand folders into their report files (sorted); keep files as given.
+    """Expand folders into their report files (sorted: .pdf, .md, .markdown, .json; a .txt
+    file is audited only when named); keep files as given.
 
     Raises
     ------
@@ -410,7 +413,7 @@ def collect_inputs(paths: list[str | os.PathLike[str]]) -> list[Path]:
         p = Path(raw)
         if p.is_dir():
             out += sorted(f for f in p.rglob("*") if f.is_file()
-                          and f.suffix.lower() in INPUT_SUFFIXES and not f.name.startswith(".")
+                          and f.suffix.lower() in FOLDER_SUFFIXES and not f.name.startswith(".")
                           and f.name != "answers.json")
         elif p.exists():
             out.append(p)
@@ -418,7 +421,8 @@ def collect_inputs(paths: list[str | os.PathLike[str]]) -> list[Path]:
             raise MissingInputError(f"{p}: no such file or folder")
     if not out:
         names = ", ".join(str(x) for x in paths)
-        raise MissingInputError(f"{names}: no report files (.pdf, .md, .txt, .json) to audit")
+        raise MissingInputError(f"{names}: no report files (.pdf, .md, .json) to audit; name a "
+                                ".txt card on its own")
     return out
 
 

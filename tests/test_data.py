@@ -118,3 +118,16 @@ def test_split_uniform_keeps_the_median_inside_the_interval():
     ("pue", "dimensionless")])
 def test_bare_override_is_read_in_the_registry_unit(name, unit):
     assert reg.override(name, "5").unit == unit
+
+
+def test_override_in_a_report_spelling_audits():
+    """'gCO2/kWh' (no e) is read by parse_unit; the override keeps a spelling every later
+    step reads (it used to end in an internal error)."""
+    from audit.extract import extract_text
+    from audit.pipeline import audit_disclosure
+
+    a = reg.override("carbon_intensity", "57 gCO2/kWh")
+    d = extract_text("# T-7B\n\nT-7B was trained for 20,000 GPU hours on H100 SXM5 GPUs.\n")
+    (fp,) = audit_disclosure(d, overrides={"carbon_intensity": a}, samples=200,
+                             analyse=False).footprints
+    assert fp.meters["carbon_intensity"].value == 57

@@ -209,3 +209,20 @@ def test_llama31_405b_registry(record):
         eu = flag(only, next(r for r in rules() if r.id == "eu-ai-act-art51"))
         assert eu.method == "hardware-time" and eu.verdict == "above"
         assert 0.95 < eu.p_exceed <= 1.0 and eu.estimate_high < 1e26
+
+
+def test_estimates_on_both_sides_give_no_verdict():
+    """6ND (7B x 1T = 4.2e22) below the 1e23 GPAI line, hardware time (1,024 A100 for 30
+    days at MFU 0.38: ~3.1e23) above it: the verdict is uncertain, not 'below, P=0'."""
+    from datetime import date
+
+    from audit.extract import extract_text
+    from audit.governance import flags
+    from audit.reconstruct import reconstruct
+
+    d = extract_text("# T-7B\n\nT-7B has 7B parameters and was pre-trained on 1T tokens on "
+                     "1,024 A100 40GB GPUs for 30 days.\n")
+    (f,) = [x for x in flags(reconstruct(d, samples=300), date(2026, 11, 30))
+            if x.regime == "eu-gpai-guidelines-2025"]
+    assert f.method == "6ND" and f.estimate == pytest.approx(4.2e22)
+    assert f.verdict == "uncertain" and "methods disagree" in f.note

@@ -267,3 +267,12 @@ def test_console_exits_at_once_after_ctrl_c(monkeypatch):
     with pytest.raises(SystemExit) as exc:
         cli.console()
     assert exc.value.code == 0
+
+
+def test_folder_walk_skips_txt_notes_but_a_named_txt_card_is_read(tmp_path):
+    from audit.pipeline import collect_inputs
+
+    (tmp_path / "card.md").write_text("# T-7B\n\nT-7B was trained for 20,000 GPU hours.\n")
+    (tmp_path / "SOURCES.txt").write_text("where the cards came from\n")
+    assert [p.name for p in collect_inputs([tmp_path])] == ["card.md"]
+    assert [p.name for p in collect_inputs([tmp_path / "SOURCES.txt"])] == ["SOURCES.txt"]
