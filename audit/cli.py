@@ -426,8 +426,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_assume(au)
 
     ex = add("extract", "extract disclosure records (JSON) from PDFs and cards", cmd_extract)
-    ex.add_argument("inputs", nargs="+")
-    ex.add_argument("-o", "--output", default=None, help="records file (default stdout, or -)")
+    ex.add_argument("inputs", nargs="+", help="report PDFs and model cards")
+    ex.add_argument("-o", "--output", default=None,
+                    help="records file (default stdout, or -): one JSON record for one input "
+                         "file, a list of records otherwise; `audit` reads either")
     _add_limits(ex)
     _add_engine(ex)
 
