@@ -295,3 +295,10 @@ def test_the_training_sentence_names_the_chip():
                      "A100-80GB GPU. This model was trained on 440 A100-40GBs for about 9.5 "
                      "days.\n")
     assert _model(d).accelerator == "nvidia-a100-sxm4-40gb"
+
+
+def test_exact_count_in_an_unnamed_table_row_beats_the_rounded_prose():
+    d = extract_text("# Testmodel-3B\n\nTestmodel-3B is a 3 billion parameter model.\n\n"
+                     "| Parameters | Hidden Size | Layers | Heads |\n|---|---|---|---|\n"
+                     "| 2,795,443,200 | 2560 | 32 | 32 |\n")
+    assert [f.value for f in _model(d).get("n_parameters")] == [2_795_443_200]

@@ -202,6 +202,9 @@ def interpret(table: Table, is_accelerator) -> list[RowResult]:
     if ncols == 2 and not classify_label(header[1] or ""):
         return _key_value(table, [header] + rows if any(header) else rows)
     lc = _label_column(Table(header, rows))
+    if lc == 0 and rows and classify_label(header[0] or "") and all(
+            is_numeric_cell(clean_cell(r[0])) for r in rows if r):
+        lc = -1  # no column names the rows: the first column is a figure (| Parameters | ...)
     labels = [classify_label(h) if h and j != lc else None for j, h in enumerate(header)]
     row_labels = [clean_cell(r[lc]) if 0 <= lc < len(r) else "" for r in rows]
     row_fields = [classify_label(r) for r in row_labels]
@@ -225,12 +228,16 @@ def _by_rows(table: Table, header: list[str], rows: list[list[str]], lc: int,
             continue
         name = clean_cell(row[lc]) if 0 <= lc < len(row) else ""
         size = _size_of(row[size_col]) if size_col is not None and size_col < len(row) else None
-        if (not name or is_numeric_cell(name) and not SIZE_RE.fullmatch(name)) and size is None:
+        unnamed = not name or is_numeric_cell(name) and not SIZE_RE.fullmatch(name)
+        # one row of numbers under a header (| Parameters | Hidden Size | ... |): the report's
+        # own model's architecture line
+        single = unnamed and len(rows) == 1 and size_col is not None
+        if unnamed and size is None and not single:
             continue
         if is_numeric_cell(name) and not SIZE_RE.fullmatch(name):
             name = ""
         kind = "aggregate" if _TOTAL_RE.search(name) else "model"
-        if kind == "model" and STAGE_RE.fullmatch(name.strip()):
+        if kind == "model" and (STAGE_RE.fullmatch(name.strip()) or single and size is None):
             kind = "main"  # a row per stage (Pre-training, Post-training) of the report's model
         row_text = " | ".join(clean_cell(c) for c in row)
         res = RowResult(name=name, kind=kind, size=size, order=table.order,
