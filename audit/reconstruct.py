@@ -352,10 +352,11 @@ def reconstruct_model(d: Disclosure, m: ModelDisclosure, *,
     if m.accelerator is None and "accelerator" in overrides:
         given = overrides["accelerator"].applies_to
         m = replace(m, accelerator=given)
+        said = (f"the report's accelerator {m.accelerator_printed!r} is not in the registry"
+                if m.accelerator_printed else "the report names no accelerator")
         r.warnings.append(Warning_(
-            "ACCELERATOR_GIVEN", f"the report names no accelerator; using {given}, given with "
-            "--assume accelerator (your override, not a disclosure)", model=m.name,
-            field="accelerator"))
+            "ACCELERATOR_GIVEN", f"{said}; using {given}, given with --assume accelerator "
+            "(your override, not a disclosure)", model=m.name, field="accelerator"))
     acc = reg.accelerator(m.accelerator) if m.accelerator else None
 
     reported: dict[str, Figure] = {}

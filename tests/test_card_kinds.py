@@ -302,3 +302,40 @@ def test_exact_count_in_an_unnamed_table_row_beats_the_rounded_prose():
                      "| Parameters | Hidden Size | Layers | Heads |\n|---|---|---|---|\n"
                      "| 2,795,443,200 | 2560 | 32 | 32 |\n")
     assert [f.value for f in _model(d).get("n_parameters")] == [2_795_443_200]
+
+
+@pytest.mark.parametrize("card, field, value", [
+    ("- **Pretraining tokens:** 4+ trillion\n- **Parameters:** 15B", "n_tokens", 4e12),
+    ("- **Pretraining tokens:** 3.3+ trillion", "n_tokens", 3.3e12),
+])
+def test_a_plus_before_the_scale_word_keeps_the_scale(card, field, value):
+    (f,) = _model(extract_text(f"# Testmodel-15B\n\n{card}\n")).get(field)
+    assert f.value == value and f.bound == "lower"  # not 4 tokens
+
+
+@pytest.mark.parametrize("card", [
+    "- **Hours used:** 0\n- **Hardware Type:** A100 PCIe 40GB\n- **Carbon Emitted:** 1 kg",
+    "Testmodel-7B was trained for 0 days on 8 A100 GPUs.",
+])
+def test_zero_hours_are_no_run_and_no_crash(card):
+    from audit.pipeline import audit_disclosure
+
+    d = extract_text(f"# Testmodel-7B\n\n{card}\n")
+    assert not [f for m in d.models for f in m.get("accelerator_hours") + m.get(
+        "training_duration")]
+    audit_disclosure(d, samples=200)  # no ZeroDivisionError
+
+
+def test_assumed_accelerator_message_names_an_unknown_printed_chip():
+    import dataclasses
+
+    from audit.assumptions import override
+    from audit.reconstruct import reconstruct
+
+    d = extract_text("# Testmodel-13B\n\nTestmodel-13B was trained for 20,000 GPU hours.\n")
+    d = dataclasses.replace(d, models=tuple(dataclasses.replace(
+        m, accelerator_printed="16 CS-2 systems") for m in d.models))
+    (fp,) = reconstruct(d, samples=200, overrides={"accelerator": override(
+        "accelerator", "nvidia-h100-sxm5-80gb")})
+    msg = [w.message for w in fp.warnings if w.code == "ACCELERATOR_GIVEN"][0]
+    assert "'16 CS-2 systems' is not in the registry" in msg

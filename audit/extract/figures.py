@@ -31,6 +31,7 @@ NUMBER_RE = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:,\d{1,2}(?!\d))?)"
     r"(?:\s*(?:[×x]|\*)\s*10\s*(?:\^|\*\*)?\s*(?P<pow>[-−]?\d{1,2})"
     r"|(?P<e>[eE][-+−]?\d{1,3}))?"
+    r"(?P<plus0>\+)?"  # "4+ trillion": the + may come before the scale word
     r"(?:\s?(?P<suffix>(?-i:[kKMBGT]))(?![a-zA-Z])|\s(?P<word>thousand|million|billion|trillion)\b)?"
     r"(?P<plus>\+)?",
     re.I,
@@ -129,7 +130,7 @@ def _number_from_match(m: re.Match[str]) -> Number:
         value *= WORD_MULT[m.group("word").lower()]
         suffixed = True
     approx = (m.group("approx") or "").strip().lower()
-    if m.group("plus") or approx in _LOWER_WORDS:
+    if m.group("plus") or m.group("plus0") or approx in _LOWER_WORDS:
         bound = "lower"
     elif approx in _UPPER_WORDS:
         bound = "upper"

@@ -362,6 +362,8 @@ def _hit(field: str, m: re.Match[str], group: str, unit: str, sentence: str,
             scope = "per trillion tokens"
     if field == "training_compute" and value < 1e15:
         return None
+    if field in ("accelerator_hours", "training_duration") and value <= 0:
+        return None  # "for 0 days": no run to audit
     if field == "emissions" and (printed := m.groupdict().get("u")):
         u = unit_of(printed) or u  # "tons of CO2eq", "kgs of CO2eq" -> tCO2e, kgCO2e
     if u != "dimensionless":

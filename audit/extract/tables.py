@@ -426,12 +426,22 @@ def _kv_figure(lab: Label, val, table: Table, label: str, row_text: str) -> Figu
             return None
     if field_name == "emissions" and unit and unit[:1] in "gkt" and "CO2e" not in unit:
         unit = f"{unit}CO2e" if unit in ("g", "kg", "t") else unit
-    if unit is None:
+    if unit is None or not _plausible(field_name, val.value):
         return None
     return Figure(field=field_name, value=val.value, unit=unit, bound=val.bound,
                   page=table.page, section=table.section,
                   locator=f"{table.locator}, row {label}", text=row_text, label=label,
                   basis=lab.basis, scope=lab.scope)
+
+
+#: below these a value is not that quantity of a training run (a lost scale word, "0 hours")
+_FLOORS = {"n_tokens": 1e6, "n_parameters": 1e5, "n_active_parameters": 1e5,
+           "accelerator_hours": 1e-9, "training_duration": 1e-9, "accelerator_count": 1,
+           "training_compute": 1e15}
+
+
+def _plausible(field_name: str, value: float) -> bool:
+    return value >= _FLOORS.get(field_name, float("-inf"))
 
 
 __all__ = ["RowResult", "SIZE_RE", "STAGE_RE", "Table", "interpret", "normalise_scope"]
