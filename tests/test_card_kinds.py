@@ -339,3 +339,27 @@ def test_assumed_accelerator_message_names_an_unknown_printed_chip():
         "accelerator", "nvidia-h100-sxm5-80gb")})
     msg = [w.message for w in fp.warnings if w.code == "ACCELERATOR_GIVEN"][0]
     assert "'16 CS-2 systems' is not in the registry" in msg
+
+
+def test_the_opening_sentences_subject_names_the_card_not_a_compared_model():
+    d = extract_text("---\nlicense: apache-2.0\n---\n\nTestNeo-20B is a 20 billion parameter "
+                     "model. Its architecture resembles that of GPT-3, and differs from GPT-3 "
+                     "in two ways.\n\n- Parameters: 20,554,567,680\n")
+    assert [m.name for m in d.models] == ["TestNeo-20B"]
+
+
+def test_chip_families_outside_the_registry_are_no_model_names():
+    d = extract_text("# Testmodel-8B\n\nTestmodel-8B was trained for 9 days on 64 Gaudi3 "
+                     "accelerators and has 8B parameters.\n")
+    assert [m.name for m in d.models] == ["Testmodel-8B"]
+
+
+def test_a_prose_only_model_restating_the_total_is_that_total():
+    d = extract_text("# Testmodel-4-Big-17B\n\n**Training Energy Use** Model pre-training utilized "
+                     "a cumulative of 7.38M GPU hours of computation on H100-80GB hardware.\n\n"
+                     "| Model Name | Training Time (GPU hours) | Training Power Consumption (W) |\n"
+                     "|---|---|---|\n| Testmodel 4 Small | 5.0M | 700 |\n"
+                     "| Testmodel 4 Big | 2.38M | 700 |\n| Total | 7.38M | - |\n")
+    assert [m.name for m in d.models] == ["Testmodel 4 Small", "Testmodel 4 Big", "Total"]
+    assert {f.locator == "text" for f in d.model("Total").get("accelerator_hours")} == {
+        True, False}  # the table cell and its prose restatement, on one row

@@ -512,8 +512,9 @@ def _restated_totals(models: list[ModelDisclosure]) -> list[ModelDisclosure]:
     """Move the prose figures of the document-level aggregate that restate a table's Total
     row (same field, basis and value, compatible scope) to that Total row: "a cumulative
     39.3M GPU-hours" under a table whose Total is 39.3M is the same aggregate, not a second
-    one whose numbers a reader would add again.  A prose total that differs stays where it
-    was (and is warned about as PROSE_TABLE_MISMATCH)."""
+    one whose numbers a reader would add again.  So too a model known only from prose whose
+    every figure restates the Total.  A prose total that differs stays where it was (and is
+    warned about as PROSE_TABLE_MISMATCH)."""
     def restated(f: Figure, t: Figure) -> bool:
         return (f.locator == "text" and t.locator not in (None, "text")
                 and t.status == "reported" and _same(f, t)
@@ -523,7 +524,12 @@ def _restated_totals(models: list[ModelDisclosure]) -> list[ModelDisclosure]:
     moved: dict[str, list[Figure]] = {}
     out = []
     for m in models:
-        if m.kind != "aggregate" or not m.name.endswith("(document)"):
+        document = m.kind == "aggregate" and m.name.endswith("(document)")
+        # a model known only from prose, every figure of which restates the Total (Llama 4:
+        # "a cumulative of 7.38M GPU hours" put on the card's title model) is that Total too
+        prose_only = m.kind == "model" and totals and all(
+            any(restated(f, x) for t in totals for x in t.figures) for f in m.figures)
+        if not (document or prose_only):
             out.append(m)
             continue
         kept = []

@@ -54,7 +54,7 @@ _STOP = re.compile(
     r"NVIDIA|AMD|Google|TPU|GPU|GPUs|MWh|kWh|GWh|MMLU|GSM|AIME|HMMT|MATH|HumanEval|MBPP|"
     r"LiveCodeBench|Codeforces|Python|SFT|RL|DPO|PPO|RLHF|MoE|MLA|MTP|BPE|API|US|EU|USD|"
     r"Tbps|Gbps|PCIe|SXM|NVLink|ZeRO|Intel|Xeon|Apache|Llama\.cpp|TDP|Cloud|Assume|Using|"
-    r"Training|Log|Run|Tracker|Peak)\b")
+    r"Training|Log|Run|Tracker|Peak|Gaudi\d*|Trainium\d*|Inferentia\d*|IPU|CS-?\d*|WSE-?\d*)\b")
 _AGGREGATE_RE = re.compile(
     r"\b(?:(?:our|all\s+(?:of\s+)?our|all\s+\d+)\s+(?:[\w.-]+\s+){0,3}?models\b|"
     r"in aggregate\b)", re.I)
@@ -418,9 +418,15 @@ def main_model(title: str | None, passages_text: list[str],
     for text in passages_text[:3]:
         for m in MODEL_RE.finditer(text):
             name = m.group("name")
-            if _looks_like_model(name, is_accelerator):
-                counts[name] += 1
+            if not _looks_like_model(name, is_accelerator) or _COMPARED.search(
+                    text[max(0, m.start() - 30):m.start()]):
+                continue  # "resembles that of GPT-3", "differs from GPT-3": another model
+            # the subject of a card's opening sentence ("GPT-NeoX-20B is a ...") is its model
+            counts[name] += 3 if not text[:m.start()].strip(" *#_[`") else 1
     return (counts.most_common(1)[0][0] if counts else None), plural
+
+
+_COMPARED = re.compile(r"\b(?:that of|than|like|vs\.?|versus|from|to|with|as)\s*\[?$", re.I)
 
 
 __all__ = ["MODEL_RE", "Mention", "Models", "canon", "family_of", "is_anaphor", "main_model",
