@@ -363,3 +363,14 @@ def test_a_prose_only_model_restating_the_total_is_that_total():
     assert [m.name for m in d.models] == ["Testmodel 4 Small", "Testmodel 4 Big", "Total"]
     assert {f.locator == "text" for f in d.model("Total").get("accelerator_hours")} == {
         True, False}  # the table cell and its prose restatement, on one row
+
+
+@pytest.mark.parametrize("lines, field", [
+    ("- **Hardware Type:** 128 NVIDIA A100 GPUs\n- **Hours used:** 350 hours",
+     "training_duration"),  # 350 GPU-hours on 128 GPUs would be 2.7 h each: the wall clock
+    ("- **Hardware:** 32 x 8 x A100 GPUs\n- **Hours used:** 150000", "accelerator_hours"),
+])
+def test_hours_used_beside_a_chip_count(lines, field):
+    m = _model(extract_text(f"# Testmodel-9B\n\n## Training\n\n{lines}\n"))
+    assert [f.field for f in m.figures if f.field in ("training_duration", "accelerator_hours")
+            ] == [field]

@@ -27,7 +27,7 @@ are resolved against the rest of the document by :mod:`audit.extract.attribution
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from audit.extract.figures import (
     Label,
@@ -382,7 +382,20 @@ def _key_value(table: Table, rows: list[list[str]]) -> list[RowResult]:
                         locator=f"{table.locator}, row {label}", text=row_text, label=label))
     if hardware:  # the most specific name: "A100 PCIe 40GB" before "32 x 8 x A100 GPUs"
         res.accelerator_printed = max(hardware, key=lambda v: len(find_accelerator(v) or ""))
+    res.figures = _wall_clock_hours(res.figures)
     return [res] if res.figures or res.accelerator_printed else []
+
+
+def _wall_clock_hours(figs: list[Figure]) -> list[Figure]:
+    """A list's "Hours used: 350 hours" beside "Hardware Type: 128 A100 GPUs" is the wall
+    clock: as GPU-hours it would be under a day per chip (2.7 h each), no training run.  Such
+    hours become ``training_duration`` (IDEFICS's card; Stable Diffusion's 150,000 hours on
+    256 GPUs stay GPU-hours: 24 days each)."""
+    counts = [f.value for f in figs if f.field == "accelerator_count" and f.value]
+    if len(counts) != 1:
+        return figs
+    return [replace(f, field="training_duration") if f.field == "accelerator_hours"
+            and f.unit == "hour" and f.value < 24 * counts[0] else f for f in figs]
 
 
 def _kv_figure(lab: Label, val, table: Table, label: str, row_text: str) -> Figure | None:  # noqa: ANN001
