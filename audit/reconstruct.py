@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from audit import assumptions as reg
-from audit import consistency
+from audit import consistency, reported_carbon
 from audit.errors import MissingInputError
 from audit.records import Disclosure, Figure, Footprint, Meter, ModelDisclosure, Warning_
 from audit.units import Q_, check_dimension, parse_unit, to_field_unit
@@ -479,9 +479,9 @@ def reconstruct_model(d: Disclosure, m: ModelDisclosure, *,
     consistency.apply(r, m.name, None if acc is None else (acc.tdp_low_w, acc.tdp_high_w),
                       r.central.get("carbon_intensity") if "carbon_intensity" in
                       r.reported_names else None)
-    consistency.check_reported_emissions(
+    reported_carbon.check_reported_emissions(
         r, m.name, accelerator_id=m.accelerator, tdp_w=None if acc is None else acc.tdp_w,
-        location=m.location, year=year, made_with_calculator=consistency.calculator_made(
+        location=m.location, year=year, made_with_calculator=reported_carbon.calculator_made(
             m.get("emissions")))
     emb = _pick(m, "embodied_emissions")
     if emb is not None:

@@ -98,7 +98,7 @@ def test_fc01_tpu_slice_counts_cores(cases):
 
 
 def test_fc01_carbon_matches_wrong_device_count(cases):
-    """Reconstruction (audit.reconstruct.reconstruct -> consistency.check_reported_emissions):
+    """Reconstruction (audit.reconstruct.reconstruct -> reported_carbon.check_reported_emissions):
     the calculator's 283 W per chip (registry calculator-power-tpu-v3) reproduces 7.54 kg only
     for 1 chip, at an implied 0.370 kg/kWh; corrected for 4 chips, 30.16 kg."""
     from audit.reconstruct import reconstruct
@@ -287,7 +287,7 @@ def test_fc11_nodes_times_gpus_and_implied_default(cases):
 
 
 def test_fc11_flags_default_intensity(cases):
-    """Reconstruction (consistency.check_reported_emissions): 580.61 kg / (32 x 140 h x 300 W)
+    """Reconstruction (reported_carbon.check_reported_emissions): 580.61 kg / (32 x 140 h x 300 W)
     = 0.432 kg/kWh, the calculator default, while France's grid is ~56 g/kWh."""
     from audit.reconstruct import reconstruct
 

@@ -7,6 +7,7 @@ precision of the figures involved.
 import pytest
 
 from audit import consistency as cc
+from audit import reported_carbon
 from audit.assumptions import override
 from audit.extract import extract, extract_text
 from audit.pipeline import audit_report
@@ -317,7 +318,7 @@ def test_pue_override_leaves_printed_facility_energy():
 # --- back-solving a reported carbon figure (check_reported_emissions) -----------------------
 
 def test_implied_intensity_by_count_readings():
-    r = cc.implied_intensity_by_count(Q_(7.54, "kgCO2e"), Q_(4, ""), Q_(72, "hour"),
+    r = reported_carbon.implied_intensity_by_count(Q_(7.54, "kgCO2e"), Q_(4, ""), Q_(72, "hour"),
                                       Q_(283, "W"))
     assert r[1].to("kgCO2e/kWh").magnitude == pytest.approx(0.370, abs=5e-4)
     assert r[4].to("kgCO2e/kWh").magnitude == pytest.approx(0.0925, abs=5e-4)

@@ -584,7 +584,7 @@ def run_location(passages: list[Passage]) -> str | None:
     """The country or region where the run took place, when the report names exactly one
     that the grid-intensity table knows (``Run location: Taiwan``, ``a national
     supercomputer in France``, ``trained in Iowa``); None otherwise."""
-    from audit.consistency import location_grid
+    from audit.reported_carbon import location_grid
 
     found: dict[str, str] = {}
     for p in passages:
@@ -697,7 +697,7 @@ def coordinate_warnings(passages: list[Passage], location: str | None) -> list[W
 def location_warnings(models: list[ModelDisclosure]) -> list[Warning_]:
     """INTENSITY_LOCATION_MISMATCH where a reported intensity is not the grid of the run's
     named location (a tool's fallback, another region's average)."""
-    from audit.consistency import intensity_location_warning
+    from audit.reported_carbon import intensity_location_warning
 
     out = []
     for m in models:
