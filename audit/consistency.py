@@ -500,6 +500,13 @@ def place_energy(run: Any, model: str, energy: Figure, emissions: Figure | None)
         run.set_reported("energy", energy)
         run.meter("energy", energy)
         return level
+    label = f"{energy.label or ''} {energy.text or ''}"
+    if level.level == "unknown" and re.search(r"\bfrom (?:the )?(?:GPUs?|accelerators?|TPUs?)\b|"
+                                              r"\b(?:GPU|accelerator|TPU|IT)[- ]energy\b",
+                                              label, re.I):
+        level = EnergyLevel("it", None, None, f"the energy is labelled as the accelerators' "
+                            f"({energy.label or energy.text!r}): IT-level, PUE applied on top")
+        run.route[-1] = "classify_energy:it"
     if level.level == "unknown":
         run.warnings.append(Warning_(
             "ENERGY_LEVEL_UNKNOWN", f"{level.evidence}; the printed {energy.value:g} "

@@ -374,3 +374,13 @@ def test_hours_used_beside_a_chip_count(lines, field):
     m = _model(extract_text(f"# Testmodel-9B\n\n## Training\n\n{lines}\n"))
     assert [f.field for f in m.figures if f.field in ("training_duration", "accelerator_hours")
             ] == [field]
+
+
+def test_energy_labelled_as_the_gpus_is_it_level():
+    """OLMo's 'Power Consumption From GPUs' with a 0 grid factor (no carbon to tell the level
+    by): the accelerators' energy, so the PUE goes on top, not 'facility, no PUE'."""
+    fps = {fp.model: fp for fp in reconstruct(extract_text(CARBON_TABLE), samples=200)}
+    twin = fps["Testmodel 7B Twin"]
+    assert twin.meters["it_energy"].value == 135
+    assert twin.meters["facility_energy"].value > 135
+    assert "ENERGY_LEVEL_UNKNOWN" not in [w.code for w in twin.warnings]
