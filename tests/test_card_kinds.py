@@ -384,3 +384,29 @@ def test_energy_labelled_as_the_gpus_is_it_level():
     assert twin.meters["it_energy"].value == 135
     assert twin.meters["facility_energy"].value > 135
     assert "ENERGY_LEVEL_UNKNOWN" not in [w.code for w in twin.warnings]
+
+
+@pytest.mark.parametrize("texts, days", [
+    (["- Started 11th March, 2022 11:42am PST", "Estimated end: 5th July, 2022"], 116),
+    (["Training started on 2023-08-23 and ended 2023-09-22."], 30),
+    (["It was trained between March 1, 2022 and April 2, 2022."], 32),
+    (["We started training on 1 May 2023 and released it on 2 June 2023."], None),
+    (["We use questions from September 1st, 2023 to April 1st, 2024 to evaluate."], None),
+])
+def test_training_dates_give_the_wall_clock(texts, days):
+    from audit.extract.checks import training_dates
+
+    f = training_dates(texts)
+    assert (f.value if f else None) == days
+
+
+def test_bloom_card_dates_and_gpus_give_gpu_hours():
+    """BLOOM's card: 384 A100 80GB GPUs, started 11 March 2022, estimated end 5 July 2022:
+    116 days x 384 = 1,069,056 GPU-hours (Luccioni et al. 2022, Table 1, measured 1,082,990:
+    1.3 % more; the card's end date is an estimate)."""
+    d = extract_text("# Testbloom\n\n- **Hardware:** 384 A100 80GB GPUs (48 nodes)\n\n"
+                     "## Speeds, Sizes, Times\n\n- Dates:\n\n    - Started 11th March, 2022 "
+                     "11:42am PST\n\n    - Estimated end: 5th July, 2022\n")
+    (fp,) = reconstruct(d, samples=200)
+    assert fp.meters["accelerator_hours"].value == pytest.approx(384 * 116 * 24)
+    assert fp.meters["accelerator_hours"].value == pytest.approx(1_082_990, rel=0.02)

@@ -270,6 +270,11 @@ def _assemble(report_id: str, source: dict, tables: list[Table], passages: list[
                      for code, fld, msg in r.notes]
     doc_accs: Counter[str] = Counter()
     meta, meta_hardware, meta_location = _metadata(passages)
+    dates = checks.training_dates(  # "Started 11th March, 2022 ... Estimated end: 5th July"
+        [p.text for p in passages if p.section != "front matter"]
+        + [f"{r[0]}: {' '.join(r[1:])}" for t in tables if not any(t.header) for r in t.rows
+           if r])
+    meta += [dates] if dates else []
     if meta or meta_hardware:
         subject = slots.get_slot(*models.subject())
         subject.items += [_Item(f, 0, True) for f in meta]
