@@ -9,7 +9,8 @@ The meters are tied by (DESIGN.md section 7)::
     cost              = accelerator_hours * gpu_hour_price
     training_compute ~= 6 * n_active_parameters * n_tokens
 
-The route is chosen from what the report disclosed and recorded in ``Footprint.route``.
+The meter functions live in :mod:`audit.meters`; the route through them is chosen here from
+what the report disclosed and recorded in ``Footprint.route``.
 Every input is a pint Quantity; every meter function works on scalars and on numpy arrays
 of Monte Carlo samples alike, so the central value and the 5-95 % interval come from the
 same code.  A reported meter is kept as reported; a derived one names its function (the
@@ -26,167 +27,27 @@ import numpy as np
 from audit import assumptions as reg
 from audit import consistency, reported_carbon
 from audit.errors import MissingInputError
+from audit.meters import (
+    accelerator_hours_from_compute,
+    accelerator_hours_from_count_duration,
+    accelerator_hours_from_rate,
+    accelerator_power_from_tdp,
+    compute_from_accelerator_hours,
+    compute_from_params_tokens,
+    cost_from_accelerator_hours,
+    embodied_emissions_from_hours,
+    emissions_from_energy,
+    energy_from_accelerator_hours,
+    facility_energy_from_it_energy,
+    facility_energy_from_pue_adjusted_power,
+    with_checkpoint_overhead,
+    with_development_multiplier,
+)
 from audit.records import Disclosure, Figure, Footprint, Meter, ModelDisclosure, Warning_
 from audit.units import Q_, check_dimension, parse_unit, to_field_unit
 
 DEFAULT_SAMPLES = 10_000
 DEFAULT_SEED = 20_240_601
-
-
-# --- meter functions (pure, pint in and out) ---------------------------------------------
-
-def compute_from_params_tokens(n_parameters, n_tokens):  # noqa: ANN001, ANN201
-    """Training compute by operation counting, C = 6 N D.
-
-    Parameters
-    ----------
-    n_parameters : pint.Quantity [dimensionless], scalar or shape (n,)
-        N, the (active, for MoE) parameter count.
-    n_tokens : pint.Quantity [dimensionless], scalar or shape (n,)
-        D, training tokens.
-
-    Returns
-    -------
-    pint.Quantity [FLOP]
-
-    Notes
-    -----
-    2ND for the forward pass and 4ND for the backward pass; attention FLOPs are ignored.
-
-    References
-    ----------
-    Kaplan et al. 2020, "Scaling Laws for Neural Language Models", arXiv 2001.08361, sec. 2.1;
-    Hoffmann et al. 2022, arXiv 2203.15556, appendix F.
-
-    Examples
-    --------
-    >>> compute_from_params_tokens(Q_(37e9, ""), Q_(14.8e12, "")).to("FLOP")
-    <Quantity(3.2856e+24, 'FLOP')>
-    """
-    return (6 * n_parameters * n_tokens * Q_(1, "FLOP")).to("FLOP")
-
-
-def compute_from_accelerator_hours(accelerator_hours, peak_throughput, mfu):  # noqa: ANN001, ANN201
-    """Training compute by hardware time, C = hours x peak x MFU.
-
-    Parameters
-    ----------
-    accelerator_hours : pint.Quantity [hour]
-    peak_throughput : pint.Quantity [FLOP/s], dense, per chip
-    mfu : pint.Quantity [dimensionless]
-
-    Returns
-    -------
-    pint.Quantity [FLOP]
-
-    References
-    ----------
-    Sevilla et al. 2022, "Estimating training compute of deep learning models", Epoch AI,
-    method 2 (hardware details and usage).
-    """
-    check_dimension(accelerator_hours, "accelerator_hours")
-    return (accelerator_hours * peak_throughput * mfu).to("FLOP")
-
-
-def accelerator_hours_from_compute(training_compute, peak_throughput, mfu, speedup=None):  # noqa: ANN001, ANN201
-    """GPU-hours to deliver a training compute at a utilisation.
-
-    Parameters
-    ----------
-    training_compute : pint.Quantity [FLOP]
-    peak_throughput : pint.Quantity [FLOP/s], dense, per chip
-    mfu : pint.Quantity [dimensionless], 0..1
-    speedup : pint.Quantity [dimensionless], optional
-        Throughput factor on the peak (e.g. 1.6 for FP8 over BF16).
-
-    Returns
-    -------
-    pint.Quantity [hour]
-
-    Notes
-    -----
-    hours = C / (peak x speedup x MFU).
-
-    Examples
-    --------
-    >>> h = accelerator_hours_from_compute(Q_(4.5e5, "PFLOP_day"), Q_(0.99, "PFLOP/s"),
-    ...                                    Q_(0.35, ""))
-    >>> round(h.to("hour").magnitude)
-    31168831
-    """
-    check_dimension(training_compute, "training_compute")
-    eff = peak_throughput * mfu * (speedup if speedup is not None else 1)
-    return (training_compute / eff).to("hour")
-
-
-def accelerator_hours_from_count_duration(accelerator_count, training_duration):  # noqa: ANN001, ANN201
-    """GPU-hours = chips x wall-clock duration [hour]."""
-    check_dimension(training_duration, "training_duration")
-    return (accelerator_count * training_duration).to("hour")
-
-
-def accelerator_hours_from_rate(rate_per_trillion_tokens, n_tokens):  # noqa: ANN001, ANN201
-    """GPU-hours from a rate per trillion tokens times the token count [hour]."""
-    return (rate_per_trillion_tokens * n_tokens / 1e12).to("hour")
-
-
-def energy_from_accelerator_hours(accelerator_hours, accelerator_power):  # noqa: ANN001, ANN201
-    """IT energy = GPU-hours x mean power per accelerator.
-
-    Parameters
-    ----------
-    accelerator_hours : pint.Quantity [hour]
-    accelerator_power : pint.Quantity [W]
-
-    Returns
-    -------
-    pint.Quantity [MWh]
-
-    References
-    ----------
-    Touvron et al. 2023 (LLaMA), sec. 6.1 / Table 15: Wh = GPU-h x GPU power x PUE.
-    """
-    check_dimension(accelerator_power, "accelerator_power")
-    return (accelerator_hours * accelerator_power).to("MWh")
-
-
-def facility_energy_from_it_energy(it_energy, pue):  # noqa: ANN001, ANN201
-    """Facility energy = IT energy x PUE [MWh] (The Green Grid, PUE definition)."""
-    check_dimension(it_energy, "energy")
-    return (it_energy * pue).to("MWh")
-
-
-def emissions_from_energy(facility_energy, carbon_intensity):  # noqa: ANN001, ANN201
-    """Operational emissions = facility energy x grid carbon intensity.
-
-    Parameters
-    ----------
-    facility_energy : pint.Quantity [MWh]
-    carbon_intensity : pint.Quantity [gCO2e/kWh]
-
-    Returns
-    -------
-    pint.Quantity [tCO2e]
-
-    References
-    ----------
-    Patterson et al. 2021, "Carbon Emissions and Large Neural Network Training",
-    arXiv 2104.10350, sec. 2 (tCO2e = MWh x tCO2e/MWh).
-
-    Examples
-    --------
-    >>> emissions_from_energy(Q_(1287, "MWh"), Q_(429, "gCO2e/kWh")).to("tCO2e")
-    <Quantity(552.123, 'tCO2e')>
-    """
-    check_dimension(facility_energy, "energy")
-    check_dimension(carbon_intensity, "carbon_intensity")
-    return (facility_energy * carbon_intensity).to("tCO2e")
-
-
-def cost_from_accelerator_hours(accelerator_hours, gpu_hour_price):  # noqa: ANN001, ANN201
-    """Cost = GPU-hours x price per GPU-hour [USD]."""
-    check_dimension(gpu_hour_price, "gpu_hour_price")
-    return (accelerator_hours * gpu_hour_price).to("USD")
 
 
 # --- Monte Carlo inputs ------------------------------------------------------------------
@@ -409,6 +270,9 @@ def reconstruct_model(d: Disclosure, m: ModelDisclosure, *,
         r.samples["peak_throughput"] = Q_(np.full(samples, r.central["peak_throughput"]
                                                   .magnitude), "FLOP/s")
         r.assumed_inputs["peak_throughput"] = ()
+    achieved = _pick(m, "achieved_throughput")
+    if peak_known and "mfu" not in r.central and achieved is not None:
+        _mfu_from_throughput(r, m, achieved)
     if peak_known and "mfu" not in r.central:
         pre2021 = year is not None and year < 2021
         r.set_assumed("mfu", _assumption("mfu", overrides, "pre-2021" if pre2021 else None,
@@ -578,6 +442,26 @@ def _energy(r: _Run, d: Disclosure, m: ModelDisclosure, acc: reg.Accelerator | N
                 inputs=("it_energy", "pue"))
 
 
+def _mfu_from_throughput(r: _Run, m: ModelDisclosure, achieved: Figure) -> None:
+    """MFU = achieved throughput per accelerator / its dense peak (BLOOM's card: "About 150
+    TFLOP per GPU per second" on A100s, 312 TFLOP/s in bf16: 0.48), a derived input in place
+    of the registry's MFU; an implausible ratio (over 1) is warned about and not used."""
+    mfu = float((achieved.quantity / r.central["peak_throughput"]).to("dimensionless")
+                .magnitude)
+    if not 0 < mfu <= 1:
+        r.warnings.append(Warning_(
+            "THROUGHPUT_ABOVE_PEAK", f"achieved {achieved.value:g} {achieved.unit} per "
+            f"accelerator is {mfu:.2f} x the dense peak: not used as MFU", model=m.name,
+            field="mfu"))
+        return
+    fig = Figure(field="mfu", value=round(mfu, 4), unit="dimensionless", status="derived",
+                 method="mfu_from_achieved_throughput", text=achieved.text,
+                 inputs=(f"achieved_throughput {achieved.value:g} {achieved.unit}",
+                         f"peak_throughput {r.central['peak_throughput']:~g}"))
+    r.set_reported("mfu", fig)
+    r.meter("mfu", fig)
+
+
 def _figure(m: ModelDisclosure, name: str, alias: str) -> Figure | None:
     return _pick(m, name) or _pick(m, alias)
 
@@ -604,61 +488,6 @@ def _intensity_assumption(r: _Run, m: ModelDisclosure, overrides: dict[str, reg.
     return a
 
 
-def facility_energy_from_pue_adjusted_power(accelerator_hours, accelerator_power):  # noqa: ANN001, ANN201
-    """Facility energy = GPU-hours x power per accelerator already adjusted for PUE [MWh].
-
-    Parameters
-    ----------
-    accelerator_hours : pint.Quantity [hour]
-    accelerator_power : pint.Quantity [W]
-        Power per accelerator that the report says includes the facility overhead.
-
-    Returns
-    -------
-    pint.Quantity [MWh]
-
-    References
-    ----------
-    Meta, Llama 2 / 3 / 3.1 model cards, "Carbon Footprint": "Power Consumption: peak power
-    capacity per GPU device for the GPUs used adjusted for power usage efficiency".
-    """
-    check_dimension(accelerator_power, "accelerator_power")
-    return (accelerator_hours * accelerator_power).to("MWh")
-
-
-def embodied_emissions_from_hours(accelerator_hours, embodied_per_accelerator,  # noqa: ANN001, ANN201
-                                  hardware_lifetime, hardware_utilisation):  # noqa: ANN001
-    """Embodied (manufacturing) emissions amortised over the GPU-hours of the run.
-
-    Parameters
-    ----------
-    accelerator_hours : pint.Quantity [hour]
-    embodied_per_accelerator : pint.Quantity [kgCO2e]
-        Manufacturing emissions of one accelerator (with its host share, if the row says so).
-    hardware_lifetime : pint.Quantity [year]
-    hardware_utilisation : pint.Quantity [dimensionless]
-        Share of the lifetime the hardware is in use.
-
-    Returns
-    -------
-    pint.Quantity [tCO2e]
-        embodied x hours / (lifetime x utilisation); never added to operational emissions.
-
-    References
-    ----------
-    Luccioni, Viguier, Ligozat 2022, "Estimating the Carbon Footprint of BLOOM", sec. 4.1
-    (150 kgCO2e per A100; 6-year lifetime at 85 % use).
-
-    Examples
-    --------
-    >>> embodied_emissions_from_hours(Q_(1_082_990, "hour"), Q_(150, "kgCO2e"),
-    ...                               Q_(6, "year"), Q_(0.85, "")).to("tCO2e")
-    <Quantity(3.63365812, 'tCO2e')>
-    """
-    return (embodied_per_accelerator * accelerator_hours
-            / (hardware_lifetime * hardware_utilisation)).to("tCO2e")
-
-
 def _embodied(r: _Run, acc: reg.Accelerator | None, overrides: dict[str, reg.Assumption],
               year: int | None) -> None:
     r.set_assumed("embodied_per_accelerator", _assumption(
@@ -672,27 +501,6 @@ def _embodied(r: _Run, acc: reg.Accelerator | None, overrides: dict[str, reg.Ass
     r.meter("embodied_emissions", method="embodied_emissions_from_hours",
             inputs=("accelerator_hours", "embodied_per_accelerator", "hardware_lifetime",
                     "hardware_utilisation"))
-
-
-def with_checkpoint_overhead(x, checkpoint_overhead):  # noqa: ANN001, ANN201
-    """x x (1 + overhead): checkpointing, restarts and failures on top of the final run.
-
-    Parameters
-    ----------
-    x : pint.Quantity [any]
-        GPU-hours, energy, emissions or cost of the final run.
-    checkpoint_overhead : pint.Quantity [dimensionless]
-
-    Returns
-    -------
-    pint.Quantity [unit of x]
-    """
-    return x * (1 + checkpoint_overhead.to("dimensionless"))
-
-
-def with_development_multiplier(x, development_multiplier):  # noqa: ANN001, ANN201
-    """x x multiplier: the whole development effort from the final run [unit of x]."""
-    return x * development_multiplier.to("dimensionless")
 
 
 _SCALED = ("accelerator_hours", "it_energy", "facility_energy", "emissions", "cost",
@@ -730,11 +538,6 @@ _ORDER = {k: i for i, k in enumerate((
     "implied_carbon_intensity", "embodied_emissions", "accelerator_hours_final_run",
     "it_energy_final_run", "facility_energy_final_run", "emissions_final_run",
     "cost_final_run", "embodied_emissions_final_run"))}
-
-
-def accelerator_power_from_tdp(tdp, tdp_fraction):  # noqa: ANN001, ANN201
-    """Mean accelerator power = TDP x fraction of TDP drawn [W] (Epoch AI cost model)."""
-    return (tdp * tdp_fraction).to("W")
 
 
 def _price_key(acc: reg.Accelerator | None) -> str | None:

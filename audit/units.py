@@ -43,6 +43,7 @@ FIELD_UNITS: dict[str, str] = {
     "carbon_intensity": "gCO2e/kWh",
     "training_compute": "FLOP",
     "peak_throughput": "FLOP/s",
+    "achieved_throughput": "FLOP/s",
     "mfu": "dimensionless",
     "n_parameters": "dimensionless",
     "n_active_parameters": "dimensionless",

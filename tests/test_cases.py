@@ -92,7 +92,7 @@ def test_fc01_tpu_slice_counts_cores(cases):
     duration = one(d, "training_duration")
     assert q(duration, "hour") == 72
     assert q(one(d, "emissions"), "kgCO2e") == pytest.approx(7.54)
-    # reconstruction: audit.reconstruct.accelerator_hours_from_count_duration
+    # reconstruction: audit.meters.accelerator_hours_from_count_duration
     hours = accelerator_hours_from_count_duration(count.quantity, duration.quantity)
     assert hours.to("hour").magnitude == pytest.approx(288)
 

@@ -67,6 +67,9 @@ PROSE_PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
     ("training_compute",
      re.compile(_N + r"\s*(?:FLOPs?|floating[- ]point operations)\b(?!\s*/\s*s)", re.I), "FLOP"),
     ("training_compute", re.compile(r"compute budget of\s*" + _N, re.I), "FLOP"),
+    ("achieved_throughput",  # "About 150 TFLOP per GPU per second", "147 TFLOP/s per GPU"
+     re.compile(_N + r"\s*(?P<u>[TP])FLOPS?(?:/s)?\s*(?:per|/)\s*(?:GPU|chip|accelerator|device)"
+                r"\b(?![\s-]*hours?)", re.I), "{u}FLOP/s"),
     ("mfu", re.compile(r"(?<![\w.-])(?P<n>\d{1,3}(?:\.\d+)?)\s*%\s*\**\s*"
                        r"(?:model flops utili[sz]ation|MFU)\b"
                        r"|(?:MFU|model flops utili[sz]ation)\)?\s*(?:of|is|was|at)?\s*"
@@ -331,6 +334,11 @@ def _hit(field: str, m: re.Match[str], group: str, unit: str, sentence: str,
         u = unit.format(u=m.groupdict().get("u") or "")
     if field == "mfu":
         value, u = value / 100.0, "dimensionless"
+    if field == "achieved_throughput":
+        if re.search(r"\bpeak\b|theoretical|datasheet|\bspec", sentence[max(0, start - 50):start],
+                     re.I):
+            return None  # a chip's peak is no throughput achieved in training
+        u = f"{m.group('u').upper()}FLOP/s"  # TFLOP/s, PFLOP/s: the prefix keeps its case
     if field == "accelerator_hours" and rate:
         field = "accelerator_hours_per_trillion_tokens"
     if field in ("n_parameters", "n_active_parameters", "n_tokens") and not num.suffixed and not (

@@ -375,7 +375,7 @@ def _key_value(table: Table, rows: list[list[str]]) -> list[RowResult]:
             # "Hardware: 16 A100-40G GPUs", "32 x 8 x A100 GPUs": a count in the value;
             # "Compute Region: France (57g CO2eq/kWh)": the grid's intensity in the value
             for h in sentence_figures(value_cell):
-                if h.field in ("accelerator_count", "carbon_intensity"):
+                if h.field in ("accelerator_count", "carbon_intensity", "achieved_throughput"):
                     res.figures.append(Figure(
                         field=h.field, value=h.value, unit=h.unit, bound=h.bound,
                         page=table.page, section=table.section,
