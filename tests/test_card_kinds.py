@@ -435,3 +435,15 @@ def test_achieved_throughput_gives_the_mfu():
     mfu = fp.meters["mfu"]
     assert mfu.status == "derived" and mfu.value == pytest.approx(150 / 312, abs=1e-3)
     assert "mfu" not in {a["quantity"] for a in fp.assumptions}
+
+
+def test_tokens_from_batch_size_and_steps():
+    """GPT-NeoX-20B's card: a batch of ~3.15M tokens for 150,000 steps is 472.5B tokens
+    (derived, approximate); 6ND with its 20,554,567,680 parameters is 5.83e22 FLOP."""
+    d = extract_text("# TestNeo-20B\n\n- Parameters: 20,554,567,680\n\nTestNeo-20B was trained "
+                     "with a batch size of approximately 3.15M tokens (1538 sequences of 2048 "
+                     "tokens each), for a total of 150,000 steps.\n")
+    (t,) = _model(d).get("n_tokens")
+    assert t.value == pytest.approx(472.5e9) and t.status == "derived"
+    (fp,) = reconstruct(d, samples=200)
+    assert fp.meters["training_compute_6nd"].value == pytest.approx(5.827e22, rel=1e-3)

@@ -59,7 +59,7 @@ from audit.extract.attribution import (
     size_token,
     size_value,
 )
-from audit.extract.figures import SMALL_WORDS
+from audit.extract.figures import SMALL_WORDS, parse_number
 from audit.extract.markdown import Passage, read_card
 from audit.extract.prose import Hit, sentence_figures
 from audit.extract.tables import SIZE_RE, RowResult, Table, interpret
@@ -388,6 +388,10 @@ def _prose(p: Passage, models: Models, slots: _Slots, warnings: list[Warning_],
             accs[acc] += 3 if re.search(r"\b(?:pre-?)?train(?:ed|ing)\b", sent, re.I) else 1
         hits = sentence_figures(sent) if relevant else []
         warnings += checks.sentence_warnings(sent, hits, p) if relevant else []
+        steps = _tokens_from_steps(sent, p) if relevant and not any(
+            h.field == "n_tokens" for h in hits) else None
+        if steps is not None:  # "a batch of 3.15M tokens ... 150,000 steps": 472.5B tokens
+            slots.get_slot(*models.subject()).items.append(_Item(steps, p.order + k, False))
         if not hits:
             before.append(sent)
             continue
@@ -467,6 +471,29 @@ def _figure(h: Hit, sent: str, hits: list[Hit], i: int, p: Passage,
     return Figure(field=fld, value=h.value, unit=h.unit, bound=h.bound, page=p.page,
                   section=p.section, locator="text", text=h.text, basis=basis, scope=scope,
                   status="cited" if h.cited else "reported")
+
+
+_BATCH_RE = re.compile(r"\bbatch size of\s+(?P<n>(?:approximately |about |~)?\d[\d,.]*\s?"
+                       r"(?-i:[KMB])?)\s*tokens\b", re.I)
+_STEPS_RE = re.compile(r"(?<![\w.])(?P<n>\d[\d,]*(?:\.\d+)?\s?(?-i:[KM])?)\s+(?:training\s+)?"
+                       r"(?:steps|iterations)\b", re.I)
+
+
+def _tokens_from_steps(sent: str, p: Passage) -> Figure | None:
+    """Tokens trained on, from a batch size in tokens and a step count in one sentence
+    ("a batch size of approximately 3.15M tokens ... for a total of 150,000 steps", GPT-NeoX-
+    20B: 472.5B tokens), derived and approximate; None without both."""
+    b, st = _BATCH_RE.search(sent), _STEPS_RE.search(sent)
+    if not (b and st and re.search(r"\btrain\w*", sent, re.I)):
+        return None
+    batch, steps = parse_number(b.group("n")), parse_number(st.group("n"))
+    if batch is None or steps is None or batch.value < 1e4 or steps.value < 100:
+        return None
+    return Figure(field="n_tokens", value=batch.value * steps.value, unit="dimensionless",
+                  bound="approximate", page=p.page, section=p.section, locator="text",
+                  text=sent[:200], status="derived", method="tokens_from_batch_and_steps",
+                  inputs=(f"batch {b.group('n').strip()} tokens",
+                          f"{st.group('n').strip()} steps"))
 
 
 _EPOCHS_RE = re.compile(r"^[^.;]{0,80}?\bfor\s+(\d+(?:\.\d+)?|two|three|four|five|six|"
