@@ -349,14 +349,18 @@ def _add_limits(p: argparse.ArgumentParser) -> None:
                    f"{DEFAULT_TIME_BUDGET:g} s; 0 = no limit)")
 
 
-def _at_least_one(text: str) -> int:
+def _whole(text: str, lowest: int) -> int:
     try:
         n = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    if n < lowest:
+        raise argparse.ArgumentTypeError(f"{text!r} must be {lowest} or more")
     return n
+
+
+def _at_least_one(text: str) -> int:
+    return _whole(text, 1)
 
 
 def _seconds(text: str) -> float:
@@ -371,13 +375,7 @@ def _seconds(text: str) -> float:
 
 
 def _non_negative_int(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
-    return n
+    return _whole(text, 0)
 
 
 def _add_jobs(p: argparse.ArgumentParser) -> None:
