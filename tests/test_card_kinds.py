@@ -348,8 +348,15 @@ def test_the_opening_sentences_subject_names_the_card_not_a_compared_model():
     assert [m.name for m in d.models] == ["TestNeo-20B"]
 
 
-def test_chip_families_outside_the_registry_are_no_model_names():
-    d = extract_text("# Testmodel-8B\n\nTestmodel-8B was trained for 9 days on 64 Gaudi3 "
+@pytest.mark.parametrize("name, model", [
+    ("Gaudi3", False), ("Gaudi-3", False), ("CS-2", False), ("Trainium2", False),
+    ("Testmodel-8B", True), ("Granite-3", True)])
+def test_chip_families_outside_the_registry_are_no_model_names(name, model):
+    from audit.assumptions import find_accelerator
+    from audit.extract.attribution import _looks_like_model
+
+    assert _looks_like_model(name, lambda t: find_accelerator(t) is not None) is model
+    d = extract_text(f"# Testmodel-8B\n\nTestmodel-8B was trained for 9 days on 64 {name} "
                      "accelerators and has 8B parameters.\n")
     assert [m.name for m in d.models] == ["Testmodel-8B"]
 
