@@ -454,3 +454,9 @@ def test_tokens_from_batch_size_and_steps():
     assert t.value == pytest.approx(472.5e9) and t.status == "derived"
     (fp,) = reconstruct(d, samples=200)
     assert fp.meters["training_compute_6nd"].value == pytest.approx(5.827e22, rel=1e-3)
+
+
+def test_next_generation_chips_are_still_the_training_hardware():
+    d = extract_text("# Testmodel-7B\n\nTestmodel-7B was trained on 512 next-generation H100 SXM5 "
+                     "GPUs for 10 days.\n")
+    assert _model(d).accelerator == "nvidia-h100-sxm5-80gb"

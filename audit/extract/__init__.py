@@ -93,7 +93,7 @@ _RELEVANT = re.compile(r"gpu|tpu|hour|energy|power|carbon|co\s*2|emission|pue|fl
 #: an accelerator named here is not the training hardware: inference, tests, deployment
 _NOT_TRAINING = re.compile(r"\binferenc\w*|\btested on\b|\bdeploy\w*|\bserving\b|"
                            r"\brecommend\w*|\bminimum\b|\bhow to (?:use|run)\b|"
-                           r"\bdemonstrat\w*|\bgenerations?\b", re.I)
+                           r"\bdemonstrat\w*", re.I)
 
 
 def _sha256(path: Path) -> str:
