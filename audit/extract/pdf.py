@@ -41,6 +41,7 @@ import math
 import re
 import statistics
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from audit.errors import ExtractionError
@@ -432,9 +433,13 @@ _BREAKS = (0x09, 0x0A, 0x0D, 0x20, 0xA0, 0x2002, 0x2003, 0x2009, 0x200B)
 _HYPHEN_MARKS = (0x02, 0xFFFE)  # PDFium's hyphen at a line end (0x02; 0xFFFE in its text)
 
 
-def _box_reader(pdfium_c):  # noqa: ANN001, ANN202 - pypdfium2.raw
+@cache
+def _box_reader():  # noqa: ANN202 - a ctypes function
     """``FPDFText_GetLooseCharBox`` taking plain addresses, so that one call writes each
-    character's box into its slot of one array (no ctypes object per character)."""
+    character's box into its slot of one array (no ctypes object per character); made once
+    per process."""
+    import pypdfium2.raw as pdfium_c
+
     fn = pdfium_c.FPDFText_GetLooseCharBox
     raw_fn = type(fn)(ctypes.cast(fn, ctypes.c_void_p).value)  # same calling convention
     raw_fn.argtypes = (ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
@@ -496,7 +501,7 @@ def pdfium_words(textpage, page_height: float, text: str | None = None  # noqa: 
     breaks = np.cumsum(is_break)  # a break between two kept characters: a word gap
     gap = np.diff(breaks[keep], prepend=0) > 0
     rects = (ctypes.c_float * (4 * n))()  # FS_RECTF: left, top, right, bottom
-    read_box, handle, base = _box_reader(pdfium_c), ctypes.cast(tp, ctypes.c_void_p).value, \
+    read_box, handle, base = _box_reader(), ctypes.cast(tp, ctypes.c_void_p).value, \
         ctypes.addressof(rects)
     for i in keep.tolist():
         read_box(handle, i, base + 16 * i)
