@@ -456,6 +456,7 @@ def _mfu_from_throughput(r: _Run, m: ModelDisclosure, achieved: Figure) -> None:
         return
     fig = Figure(field="mfu", value=round(mfu, 4), unit="dimensionless", status="derived",
                  method="mfu_from_achieved_throughput", text=achieved.text,
+                 page=achieved.page, section=achieved.section, locator=achieved.locator,
                  inputs=(f"achieved_throughput {achieved.value:g} {achieved.unit}",
                          f"peak_throughput {r.central['peak_throughput']:~g}"))
     r.set_reported("mfu", fig)

@@ -402,9 +402,11 @@ def test_energy_labelled_as_the_gpus_is_it_level():
 ])
 def test_training_dates_give_the_wall_clock(texts, days):
     from audit.extract.checks import training_dates
+    from audit.extract.markdown import Passage
 
-    f = training_dates(texts)
+    f = training_dates([Passage(t, "Speeds, Sizes, Times") for t in texts])
     assert (f.value if f else None) == days
+    assert f is None or f.section == "Speeds, Sizes, Times"  # where the end date was read
 
 
 def test_bloom_card_dates_and_gpus_give_gpu_hours():
@@ -441,6 +443,7 @@ def test_achieved_throughput_gives_the_mfu():
     (fp,) = reconstruct(d, samples=200)
     mfu = fp.meters["mfu"]
     assert mfu.status == "derived" and mfu.value == pytest.approx(150 / 312, abs=1e-3)
+    assert "150 TFLOP per GPU" in mfu.text  # where the throughput was read
     assert "mfu" not in {a["quantity"] for a in fp.assumptions}
 
 

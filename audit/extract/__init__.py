@@ -271,9 +271,9 @@ def _assemble(report_id: str, source: dict, tables: list[Table], passages: list[
     doc_accs: Counter[str] = Counter()
     meta, meta_hardware, meta_location = _metadata(passages)
     dates = checks.training_dates(  # "Started 11th March, 2022 ... Estimated end: 5th July"
-        [p.text for p in passages if p.section != "front matter"]
-        + [f"{r[0]}: {' '.join(r[1:])}" for t in tables if not any(t.header) for r in t.rows
-           if r])
+        [p for p in passages if p.section != "front matter"]
+        + [Passage("\n".join(f"{r[0]}: {' '.join(r[1:])}" for r in t.rows if r), t.section,
+                   t.page) for t in tables if not any(t.header)])
     meta += [dates] if dates else []
     if meta or meta_hardware:
         subject = slots.get_slot(*models.subject())

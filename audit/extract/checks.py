@@ -631,8 +631,6 @@ def training_precision(passages: list[Passage], tables: list[Table]) -> str | No
     return top[0][0]
 
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
 _MONTH = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|" \
          r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _DATE_RE = re.compile(
@@ -646,48 +644,48 @@ _END_RE = re.compile(r"\b(?:end(?:ed|s)?|finish(?:ed|es)?|complet(?:ed|es)?|unti
 
 
 def _date(m: re.Match[str]):  # noqa: ANN202 - datetime.date or None
-    from datetime import date
+    from datetime import datetime
 
-    try:
-        if m.group("y3"):
-            return date(int(m.group("y3")), int(m.group("m3")), int(m.group("d3")))
-        mon = (m.group("mon") or m.group("mon2")).lower()[:3]
-        month = next(k for k, name in enumerate(_MONTHS, start=1) if name.startswith(mon))
+    if m.group("y3"):
+        text, fmt = f"{m.group('y3')}-{m.group('m3')}-{m.group('d3')}", "%Y-%m-%d"
+    else:
         day, year = (m.group("d1"), m.group("y1")) if m.group("d1") else (m.group("d2"),
                                                                           m.group("y2"))
-        return date(int(year), month, int(day))
-    except ValueError:
+        text, fmt = f"{day} {(m.group('mon') or m.group('mon2'))[:3]} {year}", "%d %b %Y"
+    try:
+        return datetime.strptime(text, fmt).date()
+    except ValueError:  # 31 February
         return None
 
 
-def training_dates(texts: list[str]) -> Figure | None:
+def training_dates(passages: list[Passage]) -> Figure | None:
     """The wall-clock duration of a run whose start and end dates a card gives ("Started 11th
     March, 2022 ... Estimated end: 5th July, 2022": 116 days), as a derived
-    ``training_duration`` [day]; None unless exactly one start and one later end date (within
-    3 years) are found.  An *estimated* end makes the duration approximate."""
+    ``training_duration`` [day], placed at the end date's page or section; None unless
+    exactly one start and one later end date (within 3 years) are found.  The marker nearest
+    a date says which it is ("started on X and ended Y"); an *estimated* end makes the
+    duration approximate."""
     starts, ends = [], []
-    for text in texts:
-        for m in _DATE_RE.finditer(text):
-            before = re.split(r"[.\n;]", text[max(0, m.start() - 60):m.start()])[-1]
+    for p in passages:
+        for m in _DATE_RE.finditer(p.text):
+            before = re.split(r"[.\n;]", p.text[max(0, m.start() - 60):m.start()])[-1]
             d = _date(m)
             if d is None:
                 continue
-            # the marker nearest the date says which it is: "started on X and ended Y"
             start = max((x.end() for x in _START_RE.finditer(before)), default=-1)
             end = max((x.end() for x in _END_RE.finditer(before)), default=-1)
-            if start > end:
-                starts.append((d, m.group(0), "estimat" in before.lower()))
-            elif end > start:
-                ends.append((d, m.group(0), "estimat" in before.lower()))
+            if start != end:
+                (starts if start > end else ends).append(
+                    (d, m.group(0), "estimat" in before.lower(), p))
     if len({s[0] for s in starts}) != 1 or len({e[0] for e in ends}) != 1:
         return None
-    (d0, t0, _), (d1, t1, est) = starts[0], ends[0]
+    (d0, t0, _, _), (d1, t1, est, p) = starts[0], ends[0]
     days = (d1 - d0).days
     if not 0 < days <= 3 * 366:
         return None
     return Figure(field="training_duration", value=float(days), unit="day",
-                  bound="approximate" if est else "exact", locator="text",
-                  text=f"started {t0}; end {t1}", status="derived",
+                  bound="approximate" if est else "exact", page=p.page, section=p.section,
+                  locator="text", text=f"started {t0}; end {t1}", status="derived",
                   method="duration_from_dates", inputs=(f"start {d0}", f"end {d1}"))
 
 
