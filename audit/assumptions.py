@@ -239,6 +239,10 @@ def registry() -> dict[str, Assumption]:
 
 
 def _norm_alias(text: str) -> str:
+    """Lower case without spaces, hyphens and underscores; a memory size after a chip name
+    keeps a ``|`` before it ("H100-80G" -> ``h100|80g``), so that it never reads as more of
+    the chip's number (``h10080g`` would not match ``h100``)."""
+    text = re.sub(r"(?<=[A-Za-z0-9])[\s\-_]+(?=\d{2,3}\s*G(?:B|iB)?s?\b)", "|", text)
     return re.sub(r"[\s\-_]+", "", text).lower()
 
 

@@ -131,3 +131,11 @@ def test_override_in_a_report_spelling_audits():
     (fp,) = audit_disclosure(d, overrides={"carbon_intensity": a}, samples=200,
                              analyse=False).footprints
     assert fp.meters["carbon_intensity"].value == 57
+
+
+@pytest.mark.parametrize("text, acc_id", [
+    ("512 H100-80G", "nvidia-h100"), ("V100-32G", "nvidia-v100"),
+    ("H800-80G", "nvidia-h800-sxm5-80gb"), ("A100-SXM4-80GB", "nvidia-a100-sxm4-80gb"),
+    ("80GB A100", "nvidia-a100-sxm4-80gb"), ("a1000 GPU", None)])
+def test_a_memory_size_after_the_chip_is_not_part_of_its_number(text, acc_id):
+    assert reg.find_accelerator(text) == acc_id
