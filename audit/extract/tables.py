@@ -447,7 +447,8 @@ def _kv_figure(lab: Label, val, table: Table, label: str, row_text: str) -> Figu
                   basis=lab.basis, scope=lab.scope)
 
 
-#: below these a value is not that quantity of a training run (a lost scale word, "0 hours")
+#: below these a value is not that quantity of a training run (a lost scale word, "0 hours"),
+#: in each field's registry unit: tokens and parameters [-], hours [hour], chips [-], FLOP
 _FLOORS = {"n_tokens": 1e6, "n_parameters": 1e5, "n_active_parameters": 1e5,
            "accelerator_hours": 1e-9, "training_duration": 1e-9, "accelerator_count": 1,
            "training_compute": 1e15}
